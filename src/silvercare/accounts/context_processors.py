@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from silvercare.accounts.roles import Perm, Role
+from silvercare.accounts.scoping import actor_has_perm, actor_roles
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    roles = actor_roles(user)
+    return {
+        "nav": {
+            "elders": actor_has_perm(user, Perm.ELDERS_VIEW),
+            "import": actor_has_perm(user, Perm.ELDERS_IMPORT),
+            "audit": actor_has_perm(user, Perm.AUDIT_VIEW),
+            "tokens": actor_has_perm(user, Perm.TOKENS_OWN),
+            "users": actor_has_perm(user, Perm.USERS_MANAGE),
+            "admin": Role.SYSTEM_ADMIN.value in roles,
+            "role_labels": [Role(r).label for r in sorted(roles)],
+        }
+    }

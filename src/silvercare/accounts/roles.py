@@ -1,0 +1,66 @@
+"""Roles and what each may do. A user holds (role, region) grants; a permission applies
+inside the regions of the grants whose role carries it."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CIVIL_AFFAIRS = "civil_affairs", _("Civil-affairs officer")
+    COMMUNITY_WORKER = "community_worker", _("Street / community worker")
+    ASSESSOR = "assessor", _("Assessor")
+    AT_CONSULTANT = "at_consultant", _("Assistive-technology consultant")
+    RENTAL_OPERATOR = "rental_operator", _("Rental operator")
+    CARE_PROVIDER_ADMIN = "care_provider_admin", _("Care-provider admin")
+    CAREGIVER = "caregiver", _("Caregiver")
+    CALL_CENTRE = "call_centre", _("Call-centre operator")
+    ENTERPRISE = "enterprise", _("Enterprise user")
+    INSPECTOR = "inspector", _("Inspector")
+    ELDER_FAMILY = "elder_family", _("Elder / family member")
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+
+
+class Perm:
+    ELDERS_VIEW = "elders.view"
+    ELDERS_EDIT = "elders.edit"
+    ELDERS_IMPORT = "elders.import"
+    ELDERS_EXPORT = "elders.export"
+    ELDERS_VIEW_PII = "elders.view_pii"
+    AUDIT_VIEW = "audit.view"
+    TOKENS_OWN = "tokens.own"
+    USERS_MANAGE = "users.manage"
+
+
+_REGISTRY_READERS = {
+    Role.CIVIL_AFFAIRS, Role.COMMUNITY_WORKER, Role.ASSESSOR, Role.AT_CONSULTANT,
+    Role.RENTAL_OPERATOR, Role.CARE_PROVIDER_ADMIN, Role.CAREGIVER, Role.CALL_CENTRE,
+    Role.SYSTEM_ADMIN,
+}
+_STAFF = set(Role) - {Role.ELDER_FAMILY}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    role.value: frozenset(perms)
+    for role, perms in {
+        role: {
+            *({Perm.ELDERS_VIEW} if role in _REGISTRY_READERS else set()),
+            *(
+                {Perm.ELDERS_EDIT, Perm.ELDERS_IMPORT, Perm.ELDERS_EXPORT, Perm.AUDIT_VIEW}
+                if role in {Role.CIVIL_AFFAIRS, Role.COMMUNITY_WORKER, Role.SYSTEM_ADMIN}
+                else set()
+            ),
+            *(
+                {Perm.ELDERS_VIEW_PII}
+                if role in {Role.CIVIL_AFFAIRS, Role.COMMUNITY_WORKER, Role.ASSESSOR,
+                            Role.CALL_CENTRE, Role.SYSTEM_ADMIN}
+                else set()
+            ),
+            *({Perm.TOKENS_OWN} if role in _STAFF else set()),
+            *({Perm.USERS_MANAGE} if role == Role.SYSTEM_ADMIN else set()),
+        }
+        for role in Role
+    }.items()
+}
+
+STAFF_ROLES = frozenset(r.value for r in _STAFF)

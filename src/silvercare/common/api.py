@@ -1,0 +1,113 @@
+"""The REST API under /api/v1/: authentication, the problem+json error model, routers."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from silvercare.common.errors import DomainError
+from silvercare.common.problems import problem_response
+
+logger = logging.getLogger(__name__)
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer sc_…`` — an API token created in the UI, acting as its user."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from silvercare.accounts.services import token_authenticate
+
+        user = token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """The browser's session cookie (with CSRF on unsafe methods)."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return user
+        return None
+
+
+api = NinjaAPI(
+    title="SilverCare API",
+    version="1.0.0",
+    description="Registry, regions and integration tokens of SilverCare. Errors are "
+    "application/problem+json.",
+    auth=[TokenAuth(), SessionAuth()],
+    urls_namespace="api",
+    docs_url=None,
+)
+
+
+def _field_path(loc: Any) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload")]
+    return ".".join(parts)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return problem_response(
+        status=exc.status, code=exc.code, title=str(exc.message),
+        errors=[e.as_dict() for e in exc.errors], extra=exc.extra,
+    )
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = [
+        {"field": _field_path(e.get("loc", ())), "code": str(e.get("type", "invalid")),
+         "message": str(e.get("msg", ""))}
+        for e in exc.errors
+    ]
+    return problem_response(status=422, code="validation_failed",
+                            title=_("Some fields are not valid."), errors=errors)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return problem_response(status=401, code="not_authenticated",
+                            title=_("Sign in or send a valid API token."))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return problem_response(status=exc.status_code, code="http_error", title=str(exc))
+
+
+@api.exception_handler(Http404)
+def on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem_response(status=404, code="not_found", title=_("Not found."))
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("unhandled API error")
+    return problem_response(status=500, code="server_error",
+                            title=_("Something went wrong on our side."))
+
+
+def _register() -> None:
+    from silvercare.accounts.api import router as tokens_router
+    from silvercare.elders.api import router as elders_router
+    from silvercare.regions.api import router as regions_router
+
+    api.add_router("/elders", elders_router)
+    api.add_router("/regions", regions_router)
+    api.add_router("/tokens", tokens_router)
+
+
+_register()

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from silvercare.accounts import views as account_views
+from silvercare.common.api import api
+from silvercare.common.health import healthz
+
+admin.site.site_header = settings.APP_NAME
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("", account_views.home, name="home"),
+    path("accounts/", include("silvercare.accounts.urls")),
+    path("elders/", include("silvercare.elders.urls")),
+    path("audit/", include("silvercare.audit.urls")),
+    path("regions/", include("silvercare.regions.urls")),
+]

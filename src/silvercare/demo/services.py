@@ -1,0 +1,84 @@
+"""Build the demo city: regions, one user per role, 10,000 elders with contacts and consents.
+Idempotent: rows that exist (by region code, username, ID number) are left as they are."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import transaction
+from django.utils import timezone
+from stdnum.cn import ric
+
+from silvercare.accounts.models import User
+from silvercare.accounts.services import grant_add, user_create
+from silvercare.audit.models import AuditAction
+from silvercare.audit.services import AuditContext, audit_record_many
+from silvercare.demo.city import DEMO_PASSWORD, DEMO_USERS, demo_elders, demo_regions
+from silvercare.elders.models import ConsentEvent, Contact, Elder
+from silvercare.elders.services import _diff, apply_to_model, contact_build, id_hash
+from silvercare.elders.validation import ElderData
+from silvercare.regions.services import regions_load_divisions, regions_upsert
+
+Progress = Callable[[str, int, int], None]
+
+
+def demo_build(*, elders: int = 10_000, progress: Progress | None = None) -> dict[str, int]:
+    report = progress or (lambda _stage, _done, _total: None)
+    ctx = AuditContext(actor=None, via="command")
+    regions_load_divisions()
+    region_rows = demo_regions()
+    regions_upsert(rows=region_rows, is_demo=True)
+    report("regions", 1, 1)
+
+    users_created = 0
+    for username, role, region in DEMO_USERS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = user_create(ctx=ctx, username=username, password=DEMO_PASSWORD,
+                               display_name=username.replace("_", " ").title(),
+                               check_actor=False)
+            users_created += 1
+        grant_add(ctx=ctx, user=user, role=role, region_code=region, check_actor=False)
+    report("users", 1, 1)
+
+    communities = [r for r in region_rows if r.level == 5]
+    people = demo_elders(elders, communities, timezone.localdate())
+    existing = set(Elder.objects.values_list("id_number_hash", flat=True))
+    created = 0
+    batch = 1000
+    for start in range(0, len(people), batch):
+        part = [p for p in people[start:start + batch] if id_hash(p.id_number) not in existing]
+        rows, contacts, consents, events = [], [], [], []
+        for person in part:
+            data = ElderData(
+                name=person.name, id_number=person.id_number, phone=person.phone,
+                address=person.address, region_code=person.region_code,
+                latitude=person.latitude, longitude=person.longitude,
+                hukou_type=person.hukou_type, living_situation=person.living_situation,
+                categories=set(person.categories), status=person.status,
+                status_date=timezone.localdate() if person.status != "active" else None,
+            )
+            data.birth_date = ric.get_birth_date(person.id_number)
+            data.sex = "M" if int(person.id_number[16]) % 2 else "F"
+            elder = Elder()
+            apply_to_model(elder, data)
+            rows.append(elder)
+            for priority, (name, relationship, phone) in enumerate(person.contacts, start=1):
+                contacts.append(contact_build(elder, {
+                    "name": name, "relationship": relationship, "phone": phone,
+                    "priority": priority, "is_guardian": priority == 1,
+                    "can_receive_alerts": True}))
+            consents += [ConsentEvent(elder=elder, purpose=purpose, granted=granted,
+                                      note="demo") for purpose, granted in person.consents]
+            events.append({"action": AuditAction.CREATE, "entity_type": "elder",
+                           "entity_id": str(elder.pk), "region_code": elder.region_id,
+                           "summary": elder.name, "changes": _diff(None, data)})
+        with transaction.atomic():
+            Elder.objects.bulk_create(rows, batch_size=batch)
+            Contact.objects.bulk_create(contacts, batch_size=batch)
+            ConsentEvent.objects.bulk_create(consents, batch_size=batch)
+            audit_record_many(ctx=ctx, events=events)
+        created += len(rows)
+        report("elders", min(start + batch, len(people)), len(people))
+    return {"regions": len(region_rows), "users_created": users_created,
+            "elders_created": created}

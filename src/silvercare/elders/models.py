@@ -1,0 +1,152 @@
+"""Older people, their contacts and their consents."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from silvercare.accounts.scoping import RegionScopedQuerySet
+from silvercare.common.models import TimeStampedModel
+from silvercare.elders.choices import (
+    ConsentPurpose,
+    ElderStatus,
+    HukouType,
+    LivingSituation,
+    Relationship,
+    Sex,
+)
+
+
+class ElderQuerySet(RegionScopedQuerySet["Elder"]):
+    region_field = "region__code"
+
+
+class Elder(TimeStampedModel):
+    """An older person in the registry. ID number, phone and address are stored encrypted;
+    the ``*_hash`` columns are keyed hashes for exact lookup, ``*_masked`` what most users see.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(_("name"), max_length=50)
+    name_initials = models.CharField(max_length=50, db_index=True, blank=True)
+    id_number_enc = models.TextField()
+    id_number_hash = models.CharField(max_length=64, unique=True)
+    id_number_masked = models.CharField(max_length=18)
+    birth_date = models.DateField(_("birth date"), db_index=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    phone_enc = models.TextField(blank=True)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    phone_masked = models.CharField(max_length=20, blank=True)
+    address_enc = models.TextField(blank=True)
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("community"))
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    hukou_type = models.CharField(_("hukou type"), max_length=16, choices=HukouType.choices,
+                                  default=HukouType.LOCAL_URBAN)
+    living_situation = models.CharField(_("living situation"), max_length=16,
+                                        choices=LivingSituation.choices,
+                                        default=LivingSituation.SPOUSE)
+    is_disabled = models.BooleanField(_("disabled"), default=False)
+    is_living_alone = models.BooleanField(_("living alone"), default=False)
+    is_empty_nest = models.BooleanField(_("empty nest"), default=False)
+    is_econ_difficult = models.BooleanField(_("economically difficult"), default=False)
+    is_special_fp_family = models.BooleanField(_("special family-planning family"),
+                                               default=False)
+    is_rural_left_behind = models.BooleanField(_("rural left-behind"), default=False)
+    status = models.CharField(_("status"), max_length=16, choices=ElderStatus.choices,
+                              default=ElderStatus.ACTIVE, db_index=True)
+    status_date = models.DateField(_("status since"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+
+    objects = ElderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("elder")
+        verbose_name_plural = _("elders")
+        indexes = [
+            models.Index(fields=["region", "name"], name="elder_region_name"),
+            models.Index(fields=["name"], name="elder_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contact(TimeStampedModel):
+    """A guardian or emergency contact of an elder."""
+
+    elder = models.ForeignKey(Elder, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=50)
+    relationship = models.CharField(_("relationship"), max_length=16,
+                                    choices=Relationship.choices)
+    phone_enc = models.TextField()
+    phone_hash = models.CharField(max_length=64, db_index=True)
+    phone_masked = models.CharField(max_length=20)
+    priority = models.PositiveSmallIntegerField(_("priority"), default=1)
+    is_guardian = models.BooleanField(_("guardian"), default=False)
+    can_receive_alerts = models.BooleanField(_("receives alerts"), default=True)
+
+    class Meta:
+        ordering = ["elder_id", "priority", "id"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.relationship})"
+
+
+class ConsentEvent(models.Model):
+    """One grant or withdrawal of consent; the latest per purpose is in force."""
+
+    elder = models.ForeignKey(Elder, on_delete=models.CASCADE, related_name="consent_events")
+    purpose = models.CharField(_("purpose"), max_length=16, choices=ConsentPurpose.choices)
+    granted = models.BooleanField(_("granted"))
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, related_name="+")
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["elder_id", "purpose", "-recorded_at", "-id"]
+        verbose_name = _("consent event")
+        verbose_name_plural = _("consent events")
+
+    def __str__(self) -> str:
+        return f"{self.purpose}={'yes' if self.granted else 'no'}"
+
+
+class ImportBatch(TimeStampedModel):
+    """An uploaded spreadsheet of elders: validated rows wait here until the user imports."""
+
+    class State(models.TextChoices):
+        VALIDATED = "validated", _("Checked")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                   related_name="+")
+    filename = models.CharField(max_length=200)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.VALIDATED)
+    total_rows = models.PositiveIntegerField(default=0)
+    # Good rows, encrypted as one blob (they carry personal data); bad rows with reasons.
+    payload_enc = models.TextField(blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    good_rows = models.PositiveIntegerField(default=0)
+    imported_rows = models.PositiveIntegerField(default=0)
+    skipped_rows = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.state})"

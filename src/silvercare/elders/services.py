@@ -1,0 +1,306 @@
+"""Every write to the elder registry: create, update, contacts, consent, reveal."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from pypinyin import Style, lazy_pinyin
+
+from silvercare.accounts.roles import Perm
+from silvercare.accounts.scoping import actor_has_perm
+from silvercare.audit.models import AuditAction
+from silvercare.audit.services import AuditContext, audit_record
+from silvercare.common import crypto
+from silvercare.common.errors import DomainError, FieldError, NotFound, ValidationFailed
+from silvercare.common.masking import mask_address, mask_id_number, mask_phone
+from silvercare.elders import error_codes as codes
+from silvercare.elders.choices import ConsentPurpose, Relationship
+from silvercare.elders.models import ConsentEvent, Contact, Elder
+from silvercare.elders.validation import ElderData, check_elder_fields, check_phone
+from silvercare.regions.models import Region
+
+CATEGORY_FIELDS = {
+    "disabled": "is_disabled",
+    "living_alone": "is_living_alone",
+    "empty_nest": "is_empty_nest",
+    "econ_difficult": "is_econ_difficult",
+    "special_fp_family": "is_special_fp_family",
+    "rural_left_behind": "is_rural_left_behind",
+}
+PERSONAL_FIELDS = {"id_number", "phone", "address"}
+AUDITED_FIELDS = [
+    "name", "id_number", "phone", "address", "region_code", "latitude", "longitude",
+    "hukou_type", "living_situation", "categories", "status", "status_date",
+]
+
+
+def name_initials(name: str) -> str:
+    return "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")).lower()
+
+
+def id_hash(number: str) -> str:
+    return crypto.lookup_hash(number, purpose="id_number")
+
+
+def phone_hash(phone: str) -> str:
+    return crypto.lookup_hash(phone.replace("-", ""), purpose="phone") if phone else ""
+
+
+def elder_plain(elder: Elder) -> ElderData:
+    """Decrypt an elder into plain fields. Callers that show the result must audit it."""
+    return ElderData(
+        name=elder.name,
+        id_number=crypto.decrypt(elder.id_number_enc, purpose="elder.id_number"),
+        birth_date=elder.birth_date,
+        sex=elder.sex,
+        phone=crypto.decrypt(elder.phone_enc, purpose="elder.phone"),
+        address=crypto.decrypt(elder.address_enc, purpose="elder.address"),
+        region_code=elder.region_id,
+        latitude=elder.latitude,
+        longitude=elder.longitude,
+        hukou_type=elder.hukou_type,
+        living_situation=elder.living_situation,
+        categories={c for c, f in CATEGORY_FIELDS.items() if getattr(elder, f)},
+        status=elder.status,
+        status_date=elder.status_date,
+    )
+
+
+def _audit_value(key: str, value: Any) -> Any:
+    if value is None or value == "":
+        return value
+    if key == "id_number":
+        return mask_id_number(str(value))
+    if key == "phone":
+        return mask_phone(str(value))
+    if key == "address":
+        return mask_address(str(value))
+    if isinstance(value, set):
+        return sorted(value)
+    return str(value) if not isinstance(value, (int, float, bool)) else value
+
+
+def _diff(old: ElderData | None, new: ElderData) -> dict[str, list[Any]]:
+    before = asdict(old) if old else {}
+    after = asdict(new)
+    return {
+        key: [_audit_value(key, before.get(key)), _audit_value(key, after[key])]
+        for key in AUDITED_FIELDS
+        if before.get(key) != after[key]
+    }
+
+
+def apply_to_model(elder: Elder, data: ElderData) -> None:
+    """Write validated plain data onto an Elder row (encrypting personal fields)."""
+    assert data.birth_date is not None
+    elder.name = data.name
+    elder.name_initials = name_initials(data.name)
+    elder.id_number_enc = crypto.encrypt(data.id_number, purpose="elder.id_number")
+    elder.id_number_hash = id_hash(data.id_number)
+    elder.id_number_masked = mask_id_number(data.id_number)
+    elder.birth_date = data.birth_date
+    elder.sex = data.sex
+    elder.phone_enc = crypto.encrypt(data.phone, purpose="elder.phone")
+    elder.phone_hash = phone_hash(data.phone)
+    elder.phone_masked = mask_phone(data.phone)
+    elder.address_enc = crypto.encrypt(data.address, purpose="elder.address")
+    elder.region_id = data.region_code
+    elder.latitude = data.latitude
+    elder.longitude = data.longitude
+    elder.hukou_type = data.hukou_type
+    elder.living_situation = data.living_situation
+    for category, field_name in CATEGORY_FIELDS.items():
+        setattr(elder, field_name, category in data.categories)
+    elder.status = data.status
+    elder.status_date = data.status_date
+
+
+def check_region(actor: Any, region_code: str, perm: str, field: str = "region_code"
+                 ) -> FieldError | None:
+    region = Region.objects.filter(code=region_code).only("level").first()
+    if region is None:
+        return FieldError(field, codes.REGION_UNKNOWN,
+                          _("Unknown community code %(code)s.") % {"code": region_code})
+    if region.level != 5:
+        return FieldError(field, codes.REGION_NOT_COMMUNITY,
+                          _("%(code)s is not a community or village.") % {"code": region_code})
+    if not actor_has_perm(actor, perm, region_code):
+        return FieldError(field, codes.REGION_OUT_OF_SCOPE,
+                          _("Community %(code)s is outside your area.") % {"code": region_code})
+    return None
+
+
+def duplicate_error(actor: Any, number: str, *, exclude_pk: Any = None) -> FieldError | None:
+    """The same ID can never be registered twice. The error points at the existing record
+    only when the actor may see it."""
+    qs = Elder.objects.filter(id_number_hash=id_hash(number))
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    existing = qs.only("id", "region_id").first()
+    if existing is None:
+        return None
+    if actor_has_perm(actor, Perm.ELDERS_VIEW, existing.region_id):
+        return FieldError("id_number", codes.ID_DUPLICATE,
+                          _("This ID number is already registered (see the existing record)."),
+                          params={"existing_id": str(existing.pk)})
+    return FieldError("id_number", codes.ID_DUPLICATE,
+                      _("This ID number is already registered in another area."))
+
+
+def _validated(ctx: AuditContext, values: dict[str, Any], *, exclude_pk: Any = None
+               ) -> ElderData:
+    data, errors = check_elder_fields(values)
+    if data.region_code:
+        region_error = check_region(ctx.actor, data.region_code, Perm.ELDERS_EDIT)
+        if region_error:
+            errors.append(region_error)
+    if data.id_number and not any(e.field == "id_number" for e in errors):
+        dup = duplicate_error(ctx.actor, data.id_number, exclude_pk=exclude_pk)
+        if dup:
+            errors.append(dup)
+    if errors:
+        raise ValidationFailed(errors)
+    return data
+
+
+def elder_create(*, ctx: AuditContext, values: dict[str, Any]) -> Elder:
+    data = _validated(ctx, values)
+    elder = Elder(created_by=ctx.actor if getattr(ctx.actor, "pk", None) else None)
+    apply_to_model(elder, data)
+    with transaction.atomic():
+        elder.save()
+        audit_record(ctx=ctx, action=AuditAction.CREATE, entity_type="elder",
+                     entity_id=str(elder.pk), region_code=elder.region_id,
+                     summary=elder.name, changes=_diff(None, data))
+    return elder
+
+
+def elder_update(*, ctx: AuditContext, elder: Elder, changes: dict[str, Any]) -> Elder:
+    """Apply a partial change. The actor needs edit rights both where the elder is now and,
+    when moving them, where they go."""
+    if not actor_has_perm(ctx.actor, Perm.ELDERS_EDIT, elder.region_id):
+        raise DomainError(code="permission_denied", status=403,
+                          message=_("You may not change this record."))
+    before = elder_plain(elder)
+    merged = asdict(before)
+    merged.update({k: v for k, v in changes.items() if k in merged or k.startswith("claimed_")})
+    data = _validated(ctx, merged, exclude_pk=elder.pk)
+    diff = _diff(before, data)
+    if not diff:
+        return elder
+    with transaction.atomic():
+        locked = Elder.objects.select_for_update().get(pk=elder.pk)
+        apply_to_model(locked, data)
+        locked.save()
+        audit_record(ctx=ctx, action=AuditAction.UPDATE, entity_type="elder",
+                     entity_id=str(locked.pk), region_code=locked.region_id,
+                     summary=locked.name, changes=diff)
+    return locked
+
+
+def elder_reveal(*, ctx: AuditContext, elder: Elder) -> dict[str, Any]:
+    """Unmasked personal data of an elder and their contacts; every call is audited."""
+    if not actor_has_perm(ctx.actor, Perm.ELDERS_VIEW_PII, elder.region_id):
+        raise DomainError(code="permission_denied", status=403,
+                          message=_("Your role may not see unmasked personal data."))
+    plain = elder_plain(elder)
+    contacts = [
+        {"id": c.pk, "phone": crypto.decrypt(c.phone_enc, purpose="contact.phone")}
+        for c in elder.contacts.all()
+    ]
+    with transaction.atomic():
+        audit_record(ctx=ctx, action=AuditAction.VIEW_PII, entity_type="elder",
+                     entity_id=str(elder.pk), region_code=elder.region_id, summary=elder.name,
+                     changes={"fields": ["id_number", "phone", "address", "contacts.phone"]})
+    return {"id_number": plain.id_number, "phone": plain.phone, "address": plain.address,
+            "contacts": contacts}
+
+
+def _require_edit(ctx: AuditContext, elder: Elder) -> None:
+    if not actor_has_perm(ctx.actor, Perm.ELDERS_EDIT, elder.region_id):
+        raise DomainError(code="permission_denied", status=403,
+                          message=_("You may not change this record."))
+
+
+def contact_values_check(values: dict[str, Any]) -> tuple[dict[str, Any], list[FieldError]]:
+    errors: list[FieldError] = []
+    name = str(values.get("name") or "").strip()
+    if not name or len(name) > 50:
+        errors.append(FieldError("name", codes.NAME_REQUIRED,
+                                 _("Enter the contact's name (up to 50 characters).")))
+    relationship = values.get("relationship") or ""
+    if relationship not in Relationship.values:
+        errors.append(FieldError("relationship", codes.CHOICE_INVALID,
+                                 _("Choose the relationship.")))
+    phone = check_phone(str(values.get("phone") or ""), "phone")
+    if isinstance(phone, FieldError):
+        errors.append(phone)
+    elif not phone:
+        errors.append(FieldError("phone", codes.PHONE_INVALID, _("A contact needs a phone.")))
+    try:
+        priority = int(values.get("priority") or 1)
+    except (TypeError, ValueError):
+        priority = 0
+    if not 1 <= priority <= 9:
+        errors.append(FieldError("priority", codes.CHOICE_INVALID,
+                                 _("Priority is a number from 1 to 9.")))
+    clean = {
+        "name": name, "relationship": relationship, "phone": phone if isinstance(phone, str)
+        else "", "priority": priority, "is_guardian": bool(values.get("is_guardian")),
+        "can_receive_alerts": bool(values.get("can_receive_alerts", True)),
+    }
+    return clean, errors
+
+
+def contact_build(elder: Elder, clean: dict[str, Any]) -> Contact:
+    phone = clean["phone"]
+    return Contact(
+        elder=elder, name=clean["name"], relationship=clean["relationship"],
+        phone_enc=crypto.encrypt(phone, purpose="contact.phone"), phone_hash=phone_hash(phone),
+        phone_masked=mask_phone(phone), priority=clean["priority"],
+        is_guardian=clean["is_guardian"], can_receive_alerts=clean["can_receive_alerts"],
+    )
+
+
+def contact_add(*, ctx: AuditContext, elder: Elder, values: dict[str, Any]) -> Contact:
+    _require_edit(ctx, elder)
+    clean, errors = contact_values_check(values)
+    if errors:
+        raise ValidationFailed(errors)
+    contact = contact_build(elder, clean)
+    with transaction.atomic():
+        contact.save()
+        audit_record(ctx=ctx, action=AuditAction.UPDATE, entity_type="elder",
+                     entity_id=str(elder.pk), region_code=elder.region_id, summary=elder.name,
+                     changes={"contacts": [None, f"+ {contact.name} {contact.phone_masked}"]})
+    return contact
+
+
+def contact_remove(*, ctx: AuditContext, elder: Elder, contact_id: int) -> None:
+    _require_edit(ctx, elder)
+    contact = elder.contacts.filter(pk=contact_id).first()
+    if contact is None:
+        raise NotFound()
+    with transaction.atomic():
+        contact.delete()
+        audit_record(ctx=ctx, action=AuditAction.UPDATE, entity_type="elder",
+                     entity_id=str(elder.pk), region_code=elder.region_id, summary=elder.name,
+                     changes={"contacts": [f"- {contact.name} {contact.phone_masked}", None]})
+
+
+def consent_record(*, ctx: AuditContext, elder: Elder, purpose: str, granted: bool,
+                   note: str = "") -> ConsentEvent:
+    _require_edit(ctx, elder)
+    if purpose not in ConsentPurpose.values:
+        raise ValidationFailed([FieldError("purpose", codes.CHOICE_INVALID,
+                                           _("Unknown consent purpose."))])
+    with transaction.atomic():
+        event = ConsentEvent.objects.create(elder=elder, purpose=purpose, granted=granted,
+                                            recorded_by=ctx.actor, note=note[:200])
+        audit_record(ctx=ctx, action=AuditAction.UPDATE, entity_type="elder",
+                     entity_id=str(elder.pk), region_code=elder.region_id, summary=elder.name,
+                     changes={f"consent.{purpose}": [None, granted]})
+    return event

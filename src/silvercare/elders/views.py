@@ -1,0 +1,307 @@
+"""Registry pages. Thin: parse the request, call selectors/services, render."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from silvercare.accounts.roles import Perm
+from silvercare.accounts.scoping import actor_has_perm, actor_prefixes
+from silvercare.audit.selectors import audit_list
+from silvercare.common.errors import DomainError, NotFound
+from silvercare.common.forms import apply_errors
+from silvercare.common.htmx import render_page
+from silvercare.common.pagination import paginate, query_without_page
+from silvercare.common.request import audit_ctx
+from silvercare.elders import importing, selectors, services
+from silvercare.elders.choices import Category, ElderStatus
+from silvercare.elders.exporting import elders_export
+from silvercare.elders.forms import ConsentForm, ContactForm, ElderForm, ImportForm
+from silvercare.elders.models import ImportBatch
+from silvercare.elders.presenters import elder_categories, elder_detail
+from silvercare.elders.spreadsheet import template_bytes
+from silvercare.regions.models import Region
+
+MASKED_ADDRESS = "****"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _int_or_none(raw: str | None) -> int | None:
+    try:
+        value = int(raw or "")
+    except ValueError:
+        return None
+    return value if 0 <= value <= 130 else None
+
+
+def _filters(request: HttpRequest) -> selectors.ElderFilters:
+    get = request.GET
+    region = get.get("region", "").strip()
+    category = get.get("category", "")
+    status = get.get("status", "")
+    return selectors.ElderFilters(
+        q=get.get("q", "")[:50],
+        region=region if region.isdigit() and len(region) <= 12 else "",
+        category=category if category in Category.values else "",
+        age_min=_int_or_none(get.get("age_min")),
+        age_max=_int_or_none(get.get("age_max")),
+        status=status if status in ElderStatus.values else "",
+        sort=get.get("sort", "name"),
+    )
+
+
+def _visible_towns(actor: Any) -> list[Region]:
+    prefixes = actor_prefixes(actor, Perm.ELDERS_VIEW)
+    towns = Region.objects.none()
+    for prefix in prefixes:
+        towns |= Region.objects.filter(code__startswith=prefix, level__in=[3, 4])
+    return list(towns.order_by("code")[:300])
+
+
+def _communities(actor: Any, perm: str) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for prefix in actor_prefixes(actor, perm):
+        rows = Region.objects.filter(code__startswith=prefix, level=5).select_related("parent")
+        out += [(r.code, f"{r.parent.name if r.parent else ''} {r.name}") for r in rows[:3000]]
+    return out
+
+
+@login_required
+def elder_list(request: HttpRequest) -> HttpResponse:
+    if not actor_has_perm(request.user, Perm.ELDERS_VIEW):
+        raise Http404
+    filters = _filters(request)
+    page = paginate(request, selectors.elder_search(actor=request.user, filters=filters))
+    rows = [{"elder": e, "age": selectors.elder_age(e),
+             "categories": [Category(c).label for c in elder_categories(e)]}
+            for e in page.object_list]
+    return render_page(request, "elders/list.html", {
+        "page": page, "rows": rows, "filters": filters, "query": query_without_page(request),
+        "towns": _visible_towns(request.user), "categories": Category.choices,
+        "statuses": ElderStatus.choices,
+        "may_create": actor_has_perm(request.user, Perm.ELDERS_EDIT),
+        "may_export": actor_has_perm(request.user, Perm.ELDERS_EXPORT),
+    }, fragment="elders/htmx/results.html")
+
+
+def _get(request: HttpRequest, elder_id: uuid.UUID) -> Any:
+    try:
+        return selectors.elder_get_for(actor=request.user, elder_id=elder_id)
+    except NotFound:
+        raise Http404 from None
+
+
+@login_required
+def elder_detail_page(request: HttpRequest, elder_id: uuid.UUID) -> HttpResponse:
+    elder = _get(request, elder_id)
+    user = request.user
+    return render(request, "elders/detail.html", {
+        "elder": elder, "data": elder_detail(elder),
+        "may_edit": selectors.elder_can(user, elder, Perm.ELDERS_EDIT),
+        "may_reveal": selectors.elder_can(user, elder, Perm.ELDERS_VIEW_PII),
+        "may_audit": selectors.elder_can(user, elder, Perm.AUDIT_VIEW),
+        "contact_form": ContactForm(), "consent_form": ConsentForm(),
+    })
+
+
+@login_required
+@require_POST
+def elder_reveal(request: HttpRequest, elder_id: uuid.UUID) -> HttpResponse:
+    elder = _get(request, elder_id)
+    try:
+        revealed = services.elder_reveal(ctx=audit_ctx(request), elder=elder)
+    except DomainError as exc:
+        return render(request, "403.html", {"message": exc.message}, status=403)
+    return render_page(request, "elders/detail.html", {
+        "elder": elder, "data": elder_detail(elder, revealed), "revealed": True,
+        "may_edit": selectors.elder_can(request.user, elder, Perm.ELDERS_EDIT),
+        "may_audit": selectors.elder_can(request.user, elder, Perm.AUDIT_VIEW),
+        "contact_form": ContactForm(), "consent_form": ConsentForm(),
+    }, fragment="elders/htmx/personal.html")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def elder_create(request: HttpRequest) -> HttpResponse:
+    if not actor_has_perm(request.user, Perm.ELDERS_EDIT):
+        raise Http404
+    communities = _communities(request.user, Perm.ELDERS_EDIT)
+    form = ElderForm(request.POST or None, communities=communities)
+    existing_id = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            elder = services.elder_create(ctx=audit_ctx(request), values=form.to_values())
+            messages.success(request, _("%(name)s was registered.") % {"name": elder.name})
+            return redirect("elders:detail", elder_id=elder.pk)
+        except DomainError as exc:
+            apply_errors(form, exc)
+            existing_id = next((e.params.get("existing_id") for e in exc.errors
+                                if e.params.get("existing_id")), None)
+    status = 422 if form.errors else 200
+    return render(request, "elders/form.html", {"form": form, "creating": True,
+                                                 "existing_id": existing_id}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def elder_edit(request: HttpRequest, elder_id: uuid.UUID) -> HttpResponse:
+    elder = _get(request, elder_id)
+    if not selectors.elder_can(request.user, elder, Perm.ELDERS_EDIT):
+        raise Http404
+    communities = _communities(request.user, Perm.ELDERS_EDIT)
+    if request.method == "POST":
+        form = ElderForm(request.POST, communities=communities, editing=True)
+    else:
+        plain = services.elder_plain(elder)
+        if selectors.elder_can(request.user, elder, Perm.ELDERS_VIEW_PII):
+            revealed = services.elder_reveal(ctx=audit_ctx(request), elder=elder)
+            id_number, phone, address = (revealed["id_number"], revealed["phone"],
+                                         revealed["address"])
+        else:
+            id_number, phone, address = (elder.id_number_masked, elder.phone_masked,
+                                         MASKED_ADDRESS)
+        form = ElderForm(initial={
+            "name": plain.name, "id_number": id_number, "phone": phone,
+            "address": address, "region_code": plain.region_code,
+            "latitude": plain.latitude, "longitude": plain.longitude,
+            "hukou_type": plain.hukou_type, "living_situation": plain.living_situation,
+            "categories": sorted(plain.categories), "status": plain.status,
+            "status_date": plain.status_date,
+        }, communities=communities, editing=True)
+    if request.method == "POST" and form.is_valid():
+        values = form.to_values()
+        # Masked values shown to roles without personal-data rights mean "unchanged".
+        for key, masked in (("id_number", elder.id_number_masked),
+                            ("phone", elder.phone_masked), ("address", MASKED_ADDRESS)):
+            if values.get(key) == masked:
+                values.pop(key)
+        try:
+            services.elder_update(ctx=audit_ctx(request), elder=elder, changes=values)
+            messages.success(request, _("The record was saved."))
+            return redirect("elders:detail", elder_id=elder.pk)
+        except DomainError as exc:
+            apply_errors(form, exc)
+    status = 422 if form.errors else 200
+    return render(request, "elders/form.html", {"form": form, "elder": elder}, status=status)
+
+
+@login_required
+@require_POST
+def contact_add(request: HttpRequest, elder_id: uuid.UUID) -> HttpResponse:
+    elder = _get(request, elder_id)
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        try:
+            services.contact_add(ctx=audit_ctx(request), elder=elder, values=form.cleaned_data)
+            messages.success(request, _("The contact was added."))
+        except DomainError as exc:
+            messages.error(request, "; ".join(str(e.message) for e in exc.errors)
+                           or str(exc.message))
+    else:
+        messages.error(request, _("The contact was not added: check the fields."))
+    return redirect("elders:detail", elder_id=elder.pk)
+
+
+@login_required
+@require_POST
+def contact_remove(request: HttpRequest, elder_id: uuid.UUID, contact_id: int) -> HttpResponse:
+    elder = _get(request, elder_id)
+    try:
+        services.contact_remove(ctx=audit_ctx(request), elder=elder, contact_id=contact_id)
+        messages.success(request, _("The contact was removed."))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("elders:detail", elder_id=elder.pk)
+
+
+@login_required
+@require_POST
+def consent_record(request: HttpRequest, elder_id: uuid.UUID) -> HttpResponse:
+    elder = _get(request, elder_id)
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.consent_record(ctx=audit_ctx(request), elder=elder, **form.cleaned_data)
+            messages.success(request, _("The consent decision was recorded."))
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+    return redirect("elders:detail", elder_id=elder.pk)
+
+
+@login_required
+def elder_audit(request: HttpRequest, elder_id: uuid.UUID) -> HttpResponse:
+    elder = _get(request, elder_id)
+    if not selectors.elder_can(request.user, elder, Perm.AUDIT_VIEW):
+        raise Http404
+    events = audit_list(actor=request.user, entity_type="elder", entity_id=str(elder.pk))
+    return render(request, "elders/audit.html", {"elder": elder,
+                                                 "page": paginate(request, events, 50)})
+
+
+@login_required
+def import_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(template_bytes(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="elders-template.xlsx"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest) -> HttpResponse:
+    if not actor_has_perm(request.user, Perm.ELDERS_IMPORT):
+        raise Http404
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        batch = importing.import_check(ctx=audit_ctx(request), filename=upload.name,
+                                       fileobj=upload.file)
+        return redirect("elders:import_batch", batch_id=batch.pk)
+    return render(request, "elders/import.html", {"form": form})
+
+
+def _batch(request: HttpRequest, batch_id: uuid.UUID) -> ImportBatch:
+    batch = ImportBatch.objects.filter(pk=batch_id, created_by=request.user).first()
+    if batch is None:
+        raise Http404
+    return batch
+
+
+@login_required
+def import_batch(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
+    batch = _batch(request, batch_id)
+    percent = int(100 * (batch.imported_rows + len(batch.skipped_rows)) / batch.good_rows) \
+        if batch.good_rows else 100
+    return render_page(request, "elders/import_batch.html", {
+        "batch": batch, "percent": percent, "running": batch.state == ImportBatch.State.RUNNING,
+    }, fragment="elders/htmx/import_progress.html")
+
+
+@login_required
+@require_POST
+def import_commit(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
+    batch = _batch(request, batch_id)
+    try:
+        importing.import_start(ctx=audit_ctx(request), batch=batch)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect(reverse("elders:import_batch", kwargs={"batch_id": batch.pk}))
+
+
+@login_required
+def export(request: HttpRequest) -> HttpResponse:
+    if not actor_has_perm(request.user, Perm.ELDERS_EXPORT):
+        raise Http404
+    content, _count = elders_export(ctx=audit_ctx(request), filters=_filters(request))
+    response = HttpResponse(content, content_type=XLSX)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="elders-{stamp}.xlsx"'
+    return response
