@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import pytest
-
-os.environ.setdefault("SILVERCARE_ENV", "test")
 
 
 @pytest.fixture

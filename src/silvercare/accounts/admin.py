@@ -14,7 +14,7 @@ class RoleGrantInline(admin.TabularInline[RoleGrant, User]):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
     inlines = [RoleGrantInline]
     list_display = ["username", "display_name", "is_active", "is_staff", "last_login"]
     fieldsets = (*BaseUserAdmin.fieldsets, ("SilverCare", {"fields": ["display_name"]}))  # type: ignore[misc]

@@ -4,7 +4,8 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
+from ninja.params import functions as param
 from pydantic import Field
 
 from silvercare.accounts import selectors, services
@@ -39,13 +40,16 @@ def list_tokens(request: HttpRequest) -> list[ApiToken]:
 
 
 @router.post("/", response={201: TokenCreatedOut}, summary="Create an API token")
-def create_token(request: HttpRequest, payload: TokenCreateIn) -> tuple[int, dict[str, Any]]:
-    token, raw = services.token_create(ctx=audit_ctx(request, "api"), name=payload.name,
-                                       expires_at=payload.expires_at)
-    return 201, {**TokenOut.from_orm(token).dict(), "token": raw}
+def create_token(request: HttpRequest, payload: TokenCreateIn) -> Status[dict[str, Any]]:
+    token, raw = services.token_create(
+        ctx=audit_ctx(request, "api"), name=payload.name, expires_at=payload.expires_at
+    )
+    return Status(201, {**TokenOut.from_orm(token).dict(), "token": raw})
 
 
 @router.delete("/{token_id}", response={204: None}, summary="Revoke an API token")
-def revoke_token(request: HttpRequest, token_id: int) -> tuple[int, None]:
+def revoke_token(
+    request: HttpRequest, token_id: int = param.Path(..., ge=1, le=2**31 - 1)
+) -> Status[None]:
     services.token_revoke(ctx=audit_ctx(request, "api"), token_id=token_id)
-    return 204, None
+    return Status(204, None)

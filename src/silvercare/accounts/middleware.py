@@ -37,4 +37,6 @@ class StaffSecondFactorMiddleware:
         """Anyone who enrolled a device must use it; staff must enrol when required."""
         if user_has_device(request.user, confirmed=True):
             return True
-        return bool(settings.SILVERCARE_REQUIRE_STAFF_2FA and actor_roles(request.user) & STAFF_ROLES)
+        return bool(
+            settings.SILVERCARE_REQUIRE_STAFF_2FA and actor_roles(request.user) & STAFF_ROLES
+        )

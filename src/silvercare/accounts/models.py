@@ -28,8 +28,9 @@ class User(AbstractUser):
 class RoleGrant(TimeStampedModel):
     """The user acts in ``role`` over ``region`` and everything inside it."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="grants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grants"
+    )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
 
@@ -48,8 +49,9 @@ class RoleGrant(TimeStampedModel):
 class ApiToken(TimeStampedModel):
     """A bearer token for an integration. Only its SHA-256 is stored; it acts as its user."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(_("name"), max_length=64)
     prefix = models.CharField(max_length=12, db_index=True)
     token_hash = models.CharField(max_length=64, unique=True)

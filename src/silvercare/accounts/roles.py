@@ -34,8 +34,14 @@ class Perm:
 
 
 _REGISTRY_READERS = {
-    Role.CIVIL_AFFAIRS, Role.COMMUNITY_WORKER, Role.ASSESSOR, Role.AT_CONSULTANT,
-    Role.RENTAL_OPERATOR, Role.CARE_PROVIDER_ADMIN, Role.CAREGIVER, Role.CALL_CENTRE,
+    Role.CIVIL_AFFAIRS,
+    Role.COMMUNITY_WORKER,
+    Role.ASSESSOR,
+    Role.AT_CONSULTANT,
+    Role.RENTAL_OPERATOR,
+    Role.CARE_PROVIDER_ADMIN,
+    Role.CAREGIVER,
+    Role.CALL_CENTRE,
     Role.SYSTEM_ADMIN,
 }
 _STAFF = set(Role) - {Role.ELDER_FAMILY}
@@ -52,8 +58,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             ),
             *(
                 {Perm.ELDERS_VIEW_PII}
-                if role in {Role.CIVIL_AFFAIRS, Role.COMMUNITY_WORKER, Role.ASSESSOR,
-                            Role.CALL_CENTRE, Role.SYSTEM_ADMIN}
+                if role
+                in {
+                    Role.CIVIL_AFFAIRS,
+                    Role.COMMUNITY_WORKER,
+                    Role.ASSESSOR,
+                    Role.CALL_CENTRE,
+                    Role.SYSTEM_ADMIN,
+                }
                 else set()
             ),
             *({Perm.TOKENS_OWN} if role in _STAFF else set()),

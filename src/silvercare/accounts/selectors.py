@@ -22,9 +22,7 @@ def user_list(*, actor: Any) -> QuerySet[User]:
     q = Q()
     for prefix in prefixes:
         q |= Q(grants__region__code__startswith=prefix)
-    return User.objects.filter(q).distinct().prefetch_related("grants__region").order_by(
-        "username"
-    )
+    return User.objects.filter(q).distinct().prefetch_related("grants__region").order_by("username")
 
 
 def user_get_for(*, actor: Any, user_id: int) -> User:

@@ -21,7 +21,7 @@ from silvercare.audit.services import AuditContext, audit_record
 from silvercare.common.errors import DomainError, FieldError, NotFound, ValidationFailed
 from silvercare.regions.models import Region
 
-TOKEN_PREFIX = "sc_"
+TOKEN_PREFIX = "sc_"  # noqa: S105 - a public marker, not a secret
 
 
 def _hash_token(raw: str) -> str:
@@ -59,8 +59,13 @@ def user_create(
         )
         for role, code in grants or []:
             grant_add(ctx=ctx, user=user, role=role, region_code=code, check_actor=check_actor)
-        audit_record(ctx=ctx, action=AuditAction.CREATE, entity_type="user",
-                     entity_id=str(user.pk), summary=f"user {username}")
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.CREATE,
+            entity_type="user",
+            entity_id=str(user.pk),
+            summary=f"user {username}",
+        )
     return user
 
 
@@ -78,9 +83,14 @@ def grant_add(
             user=user, role=role, region_id=region_code
         )
         _sync_back_office(user)
-        audit_record(ctx=ctx, action=AuditAction.UPDATE, entity_type="user",
-                     entity_id=str(user.pk), region_code=region_code,
-                     summary=f"grant {role} @ {region_code}")
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.UPDATE,
+            entity_type="user",
+            entity_id=str(user.pk),
+            region_code=region_code,
+            summary=f"grant {role} @ {region_code}",
+        )
     forget_grants(user)
     return grant
 
@@ -91,9 +101,14 @@ def grant_remove(*, ctx: AuditContext, grant: RoleGrant) -> None:
         user = grant.user
         grant.delete()
         _sync_back_office(user)
-        audit_record(ctx=ctx, action=AuditAction.DELETE, entity_type="user",
-                     entity_id=str(user.pk), region_code=grant.region_id,
-                     summary=f"revoke {grant.role} @ {grant.region_id}")
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.DELETE,
+            entity_type="user",
+            entity_id=str(user.pk),
+            region_code=grant.region_id,
+            summary=f"revoke {grant.role} @ {grant.region_id}",
+        )
     forget_grants(user)
 
 
@@ -111,21 +126,34 @@ def token_create(
     """Returns the token row and the raw secret, which is shown once and never stored."""
     actor = ctx.actor
     if not actor_has_perm(actor, Perm.TOKENS_OWN):
-        raise DomainError(code="permission_denied", message=_("You may not create API tokens."),
-                          status=403)
+        raise DomainError(
+            code="permission_denied", message=_("You may not create API tokens."), status=403
+        )
     name = name.strip()
     if not name or len(name) > 64:
-        raise ValidationFailed([FieldError("name", "invalid_name",
-                                           _("Give the token a name of 1 to 64 characters."))])
+        raise ValidationFailed(
+            [FieldError("name", "invalid_name", _("Give the token a name of 1 to 64 characters."))]
+        )
     if expires_at is not None and expires_at <= timezone.now():
-        raise ValidationFailed([FieldError("expires_at", "in_past",
-                                           _("The expiry must be in the future."))])
+        raise ValidationFailed(
+            [FieldError("expires_at", "in_past", _("The expiry must be in the future."))]
+        )
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
-        token = ApiToken.objects.create(user=actor, name=name, prefix=raw[:10],
-                                        token_hash=_hash_token(raw), expires_at=expires_at)
-        audit_record(ctx=ctx, action=AuditAction.TOKEN, entity_type="api_token",
-                     entity_id=str(token.pk), summary=f"created token {name}")
+        token = ApiToken.objects.create(
+            user=actor,
+            name=name,
+            prefix=raw[:10],
+            token_hash=_hash_token(raw),
+            expires_at=expires_at,
+        )
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.TOKEN,
+            entity_type="api_token",
+            entity_id=str(token.pk),
+            summary=f"created token {name}",
+        )
     return token, raw
 
 
@@ -140,8 +168,13 @@ def token_revoke(*, ctx: AuditContext, token_id: int) -> ApiToken:
             raise NotFound(_("Token not found."))
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at", "updated_at"])
-        audit_record(ctx=ctx, action=AuditAction.TOKEN, entity_type="api_token",
-                     entity_id=str(token.pk), summary=f"revoked token {token.name}")
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.TOKEN,
+            entity_type="api_token",
+            entity_id=str(token.pk),
+            summary=f"revoked token {token.name}",
+        )
     return token
 
 

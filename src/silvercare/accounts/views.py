@@ -43,9 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
             for row in visible.values("status").annotate(n=Count("id")).order_by()
         }
         stats["elders_total"] = sum(stats["elders_by_status"].values())
-    grants = [
-        {"role": Role(role).label, "prefix": prefix} for role, prefix in actor_grants(user)
-    ]
+    grants = [{"role": Role(role).label, "prefix": prefix} for role, prefix in actor_grants(user)]
     return render(request, "accounts/home.html", {"stats": stats, "grants": grants})
 
 
@@ -65,8 +63,9 @@ def otp(request: HttpRequest) -> HttpResponse:
     device = (
         TOTPDevice.objects.filter(user=user, confirmed=True).first()
         if confirmed
-        else TOTPDevice.objects.get_or_create(user=user, confirmed=False,
-                                              defaults={"name": "default"})[0]
+        else TOTPDevice.objects.get_or_create(
+            user=user, confirmed=False, defaults={"name": "default"}
+        )[0]
     )
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -98,16 +97,23 @@ def tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             _token, created_secret = services.token_create(
-                ctx=audit_ctx(request), name=form.cleaned_data["name"],
-                expires_at=form.cleaned_data["expires_at"])
+                ctx=audit_ctx(request),
+                name=form.cleaned_data["name"],
+                expires_at=form.cleaned_data["expires_at"],
+            )
             form = TokenForm()
         except DomainError as exc:
             apply_errors(form, exc)
-    return render(request, "accounts/tokens.html", {
-        "form": form, "tokens": selectors.token_list(actor=request.user),
-        "created_secret": created_secret,
-        "may_create": actor_has_perm(request.user, Perm.TOKENS_OWN),
-    })
+    return render(
+        request,
+        "accounts/tokens.html",
+        {
+            "form": form,
+            "tokens": selectors.token_list(actor=request.user),
+            "created_secret": created_secret,
+            "may_create": actor_has_perm(request.user, Perm.TOKENS_OWN),
+        },
+    )
 
 
 @login_required
@@ -131,16 +137,26 @@ def users(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.user_create(
-                ctx=audit_ctx(request), username=data["username"], password=data["password"],
-                display_name=data["display_name"], grants=[(data["role"], data["region_code"])])
+                ctx=audit_ctx(request),
+                username=data["username"],
+                password=data["password"],
+                display_name=data["display_name"],
+                grants=[(data["role"], data["region_code"])],
+            )
             messages.success(request, _("User %(name)s was created.") % {"name": data["username"]})
             return redirect("accounts:users")
         except DomainError as exc:
             apply_errors(form, exc)
-    return render(request, "accounts/users.html", {
-        "form": form, "users": selectors.user_list(actor=request.user)[:500],
-        "grant_form": GrantForm(), "scopes": actor_prefixes(request.user, Perm.USERS_MANAGE),
-    })
+    return render(
+        request,
+        "accounts/users.html",
+        {
+            "form": form,
+            "users": selectors.user_list(actor=request.user)[:500],
+            "grant_form": GrantForm(),
+            "scopes": actor_prefixes(request.user, Perm.USERS_MANAGE),
+        },
+    )
 
 
 @login_required
@@ -155,12 +171,17 @@ def user_grant(request: HttpRequest, user_id: int) -> HttpResponse:
     form = GrantForm(request.POST)
     if form.is_valid():
         try:
-            services.grant_add(ctx=audit_ctx(request), user=target, role=form.cleaned_data["role"],
-                               region_code=form.cleaned_data["region_code"])
+            services.grant_add(
+                ctx=audit_ctx(request),
+                user=target,
+                role=form.cleaned_data["role"],
+                region_code=form.cleaned_data["region_code"],
+            )
             messages.success(request, _("The role was granted."))
         except DomainError as exc:
-            messages.error(request, "; ".join(str(e.message) for e in exc.errors)
-                           or str(exc.message))
+            messages.error(
+                request, "; ".join(str(e.message) for e in exc.errors) or str(exc.message)
+            )
     else:
         messages.error(request, _("Choose a role and a 12-digit region code."))
     return redirect("accounts:users")

@@ -28,8 +28,9 @@ class AuditEvent(models.Model):
     """One audited action. Append-only: no service updates or deletes these rows."""
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     actor_label = models.CharField(max_length=150)
     action = models.CharField(max_length=16, choices=AuditAction.choices)
     entity_type = models.CharField(max_length=64)

@@ -16,9 +16,14 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     if not actor_has_perm(request.user, Perm.AUDIT_VIEW):
         raise Http404
     action = request.GET.get("action", "")
-    events = audit_list(actor=request.user,
-                        action=action if action in AuditAction.values else None)
-    return render(request, "audit/list.html", {
-        "page": paginate(request, events.select_related("actor"), 50),
-        "actions": AuditAction.choices, "action": action, "query": query_without_page(request),
-    })
+    events = audit_list(actor=request.user, action=action if action in AuditAction.values else None)
+    return render(
+        request,
+        "audit/list.html",
+        {
+            "page": paginate(request, events.select_related("actor"), 50),
+            "actions": AuditAction.choices,
+            "action": action,
+            "query": query_without_page(request),
+        },
+    )

@@ -61,26 +61,34 @@ def _field_path(loc: Any) -> str:
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return problem_response(
-        status=exc.status, code=exc.code, title=str(exc.message),
-        errors=[e.as_dict() for e in exc.errors], extra=exc.extra,
+        status=exc.status,
+        code=exc.code,
+        title=str(exc.message),
+        errors=[e.as_dict() for e in exc.errors],
+        extra=exc.extra,
     )
 
 
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors = [
-        {"field": _field_path(e.get("loc", ())), "code": str(e.get("type", "invalid")),
-         "message": str(e.get("msg", ""))}
+        {
+            "field": _field_path(e.get("loc", ())),
+            "code": str(e.get("type", "invalid")),
+            "message": str(e.get("msg", "")),
+        }
         for e in exc.errors
     ]
-    return problem_response(status=422, code="validation_failed",
-                            title=_("Some fields are not valid."), errors=errors)
+    return problem_response(
+        status=422, code="validation_failed", title=_("Some fields are not valid."), errors=errors
+    )
 
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return problem_response(status=401, code="not_authenticated",
-                            title=_("Sign in or send a valid API token."))
+    return problem_response(
+        status=401, code="not_authenticated", title=_("Sign in or send a valid API token.")
+    )
 
 
 @api.exception_handler(HttpError)
@@ -96,8 +104,9 @@ def on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(Exception)
 def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("unhandled API error")
-    return problem_response(status=500, code="server_error",
-                            title=_("Something went wrong on our side."))
+    return problem_response(
+        status=500, code="server_error", title=_("Something went wrong on our side.")
+    )
 
 
 def _register() -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Any
 
 from django.utils.functional import Promise
@@ -15,7 +16,7 @@ class FieldError:
     field: str
     code: str
     message: str | Promise
-    params: dict[str, str] = field(default_factory=dict)
+    params: dict[str, str] = dc_field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"field": self.field, "code": self.code, "message": str(self.message)}
@@ -31,8 +32,8 @@ class DomainError(Exception):
     code: str
     message: str | Promise
     status: int = 400
-    errors: list[FieldError] = field(default_factory=list)
-    extra: dict[str, Any] = field(default_factory=dict)
+    errors: list[FieldError] = dc_field(default_factory=list)
+    extra: dict[str, Any] = dc_field(default_factory=dict)
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"

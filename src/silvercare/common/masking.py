@@ -18,8 +18,8 @@ def mask_phone(value: str) -> str:
 
 
 def mask_address(value: str) -> str:
-    """Keep the first six characters (usually district and street), hide the rest."""
+    """Keep the first six characters (city and district, usually), hide the rest."""
     if not value:
         return ""
-    keep = min(6, max(len(value) // 3, 1))
+    keep = 6 if len(value) > 10 else max(len(value) // 3, 1)
     return value[:keep] + "****"

@@ -17,8 +17,11 @@ class RejectNulMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self._has_nul(request):
-            return problem_response(status=400, code="invalid_characters",
-                                    title=_("The request contains a NUL character."))
+            return problem_response(
+                status=400,
+                code="invalid_characters",
+                title=_("The request contains a NUL character."),
+            )
         return self.get_response(request)
 
     @staticmethod

@@ -11,7 +11,11 @@ CONTENT_TYPE = "application/problem+json"
 
 
 def problem_response(
-    *, status: int, code: str, title: str, errors: list[dict[str, Any]] | None = None,
+    *,
+    status: int,
+    code: str,
+    title: str,
+    errors: list[dict[str, Any]] | None = None,
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     body: dict[str, Any] = {
@@ -24,5 +28,6 @@ def problem_response(
         body["errors"] = errors
     if extra:
         body.update(extra)
-    return HttpResponse(json.dumps(body, ensure_ascii=False), status=status,
-                        content_type=CONTENT_TYPE)
+    return HttpResponse(
+        json.dumps(body, ensure_ascii=False), status=status, content_type=CONTENT_TYPE
+    )

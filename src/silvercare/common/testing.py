@@ -29,25 +29,38 @@ _seq = itertools.count(1)
 
 def build_regions() -> None:
     regions_load_divisions()
-    regions_upsert(rows=[
-        RegionRow(STREET_A, "园岭街道", 4, "440304000000", 22.55, 114.09),
-        RegionRow(STREET_B, "南园街道", 4, "440304000000", 22.54, 114.08),
-        RegionRow(STREET_LUOHU, "桂园街道", 4, "440303000000", 22.55, 114.11),
-        RegionRow(COMMUNITY_A1, "华富社区", 5, STREET_A, 22.551, 114.091),
-        RegionRow(COMMUNITY_A2, "莲花社区", 5, STREET_A, 22.556, 114.095),
-        RegionRow(COMMUNITY_B1, "滨河社区", 5, STREET_B, 22.541, 114.081),
-        RegionRow(COMMUNITY_LUOHU, "桂木社区", 5, STREET_LUOHU, 22.551, 114.111),
-    ], is_demo=True)
+    regions_upsert(
+        rows=[
+            RegionRow(STREET_A, "园岭街道", 4, "440304000000", 22.55, 114.09),
+            RegionRow(STREET_B, "南园街道", 4, "440304000000", 22.54, 114.08),
+            RegionRow(STREET_LUOHU, "桂园街道", 4, "440303000000", 22.55, 114.11),
+            RegionRow(COMMUNITY_A1, "华富社区", 5, STREET_A, 22.551, 114.091),
+            RegionRow(COMMUNITY_A2, "莲花社区", 5, STREET_A, 22.556, 114.095),
+            RegionRow(COMMUNITY_B1, "滨河社区", 5, STREET_B, 22.541, 114.081),
+            RegionRow(COMMUNITY_LUOHU, "桂木社区", 5, STREET_LUOHU, 22.551, 114.111),
+        ],
+        is_demo=True,
+    )
 
 
 def make_user(role: str, region: str, username: str | None = None) -> User:
     name = username or f"{role}-{region}-{next(_seq)}"
-    return user_create(ctx=AuditContext(actor=None, via="test"), username=name,
-                       password=PASSWORD, grants=[(role, region)], check_actor=False)
+    return user_create(
+        ctx=AuditContext(actor=None, via="test"),
+        username=name,
+        password=PASSWORD,
+        grants=[(role, region)],
+        check_actor=False,
+    )
 
 
-def id_number(birth: dt.date = dt.date(1945, 3, 8), *, male: bool = True,
-              place: str = "440304", seq: int | None = None) -> str:
+def id_number(
+    birth: dt.date = dt.date(1945, 3, 8),
+    *,
+    male: bool = True,
+    place: str = "440304",
+    seq: int | None = None,
+) -> str:
     n = next(_seq) if seq is None else seq
     order = (n % 499) * 2 + (1 if male else 0)
     body = f"{place}{birth:%Y%m%d}{order:03d}"
@@ -55,8 +68,14 @@ def id_number(birth: dt.date = dt.date(1945, 3, 8), *, male: bool = True,
 
 
 def make_elder(actor: Any, region: str = COMMUNITY_A1, **values: Any) -> Elder:
-    data = {"name": "王秀英", "id_number": id_number(), "phone": "13800138000",
-            "address": "福田区园岭街道1栋101", "region_code": region, **values}
+    data = {
+        "name": "王秀英",
+        "id_number": id_number(),
+        "phone": "13800138000",
+        "address": "福田区园岭街道1栋101",
+        "region_code": region,
+        **values,
+    }
     return elder_create(ctx=AuditContext(actor=actor, via="test"), values=data)
 
 

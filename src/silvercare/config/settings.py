@@ -20,7 +20,9 @@ PROJECT_DIR = Path(os.environ.get("SILVERCARE_HOME", BASE_DIR.parent.parent))
 
 ENV = os.environ.get("SILVERCARE_ENV", "development")
 if ENV not in {"development", "test", "production"}:
-    raise ImproperlyConfigured(f"SILVERCARE_ENV must be development, test or production, not {ENV!r}")
+    raise ImproperlyConfigured(
+        f"SILVERCARE_ENV must be development, test or production, not {ENV!r}"
+    )
 PRODUCTION = ENV == "production"
 
 
@@ -142,8 +144,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -189,6 +193,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+
 # --- Personal data protection ---------------------------------------------------------------
 # SILVERCARE_FIELD_KEYS: comma-separated "key-id:base64(32 bytes)"; the first is used to
 # encrypt, every listed key can decrypt (rotation). SILVERCARE_HASH_KEY: base64 key for the
@@ -232,7 +237,7 @@ USE_TZ = True
 # --- Static files (front-end packages come from npm at install time) ------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = PROJECT_DIR / "var" / "static"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS: list[Path | tuple[str, Path]] = [BASE_DIR / "static"]
 NODE_MODULES = PROJECT_DIR / "node_modules"
 if NODE_MODULES.is_dir():
     STATICFILES_DIRS.append(("vendor", NODE_MODULES))

@@ -34,9 +34,13 @@ def demo_build(*, elders: int = 10_000, progress: Progress | None = None) -> dic
     for username, role, region in DEMO_USERS:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = user_create(ctx=ctx, username=username, password=DEMO_PASSWORD,
-                               display_name=username.replace("_", " ").title(),
-                               check_actor=False)
+            user = user_create(
+                ctx=ctx,
+                username=username,
+                password=DEMO_PASSWORD,
+                display_name=username.replace("_", " ").title(),
+                check_actor=False,
+            )
             users_created += 1
         grant_add(ctx=ctx, user=user, role=role, region_code=region, check_actor=False)
     report("users", 1, 1)
@@ -47,15 +51,21 @@ def demo_build(*, elders: int = 10_000, progress: Progress | None = None) -> dic
     created = 0
     batch = 1000
     for start in range(0, len(people), batch):
-        part = [p for p in people[start:start + batch] if id_hash(p.id_number) not in existing]
+        part = [p for p in people[start : start + batch] if id_hash(p.id_number) not in existing]
         rows, contacts, consents, events = [], [], [], []
         for person in part:
             data = ElderData(
-                name=person.name, id_number=person.id_number, phone=person.phone,
-                address=person.address, region_code=person.region_code,
-                latitude=person.latitude, longitude=person.longitude,
-                hukou_type=person.hukou_type, living_situation=person.living_situation,
-                categories=set(person.categories), status=person.status,
+                name=person.name,
+                id_number=person.id_number,
+                phone=person.phone,
+                address=person.address,
+                region_code=person.region_code,
+                latitude=person.latitude,
+                longitude=person.longitude,
+                hukou_type=person.hukou_type,
+                living_situation=person.living_situation,
+                categories=set(person.categories),
+                status=person.status,
                 status_date=timezone.localdate() if person.status != "active" else None,
             )
             data.birth_date = ric.get_birth_date(person.id_number)
@@ -64,15 +74,33 @@ def demo_build(*, elders: int = 10_000, progress: Progress | None = None) -> dic
             apply_to_model(elder, data)
             rows.append(elder)
             for priority, (name, relationship, phone) in enumerate(person.contacts, start=1):
-                contacts.append(contact_build(elder, {
-                    "name": name, "relationship": relationship, "phone": phone,
-                    "priority": priority, "is_guardian": priority == 1,
-                    "can_receive_alerts": True}))
-            consents += [ConsentEvent(elder=elder, purpose=purpose, granted=granted,
-                                      note="demo") for purpose, granted in person.consents]
-            events.append({"action": AuditAction.CREATE, "entity_type": "elder",
-                           "entity_id": str(elder.pk), "region_code": elder.region_id,
-                           "summary": elder.name, "changes": _diff(None, data)})
+                contacts.append(
+                    contact_build(
+                        elder,
+                        {
+                            "name": name,
+                            "relationship": relationship,
+                            "phone": phone,
+                            "priority": priority,
+                            "is_guardian": priority == 1,
+                            "can_receive_alerts": True,
+                        },
+                    )
+                )
+            consents += [
+                ConsentEvent(elder=elder, purpose=purpose, granted=granted, note="demo")
+                for purpose, granted in person.consents
+            ]
+            events.append(
+                {
+                    "action": AuditAction.CREATE,
+                    "entity_type": "elder",
+                    "entity_id": str(elder.pk),
+                    "region_code": elder.region_id,
+                    "summary": elder.name,
+                    "changes": _diff(None, data),
+                }
+            )
         with transaction.atomic():
             Elder.objects.bulk_create(rows, batch_size=batch)
             Contact.objects.bulk_create(contacts, batch_size=batch)
@@ -80,5 +108,4 @@ def demo_build(*, elders: int = 10_000, progress: Progress | None = None) -> dic
             audit_record_many(ctx=ctx, events=events)
         created += len(rows)
         report("elders", min(start + batch, len(people)), len(people))
-    return {"regions": len(region_rows), "users_created": users_created,
-            "elders_created": created}
+    return {"regions": len(region_rows), "users_created": users_created, "elders_created": created}

@@ -6,7 +6,8 @@ import uuid
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
+from ninja.params import functions as param
 from pydantic import Field
 
 from silvercare.common.request import audit_ctx
@@ -25,6 +26,7 @@ from silvercare.elders.schemas import (
 )
 
 router = Router(tags=["elders"])
+MAX_ID = 2**31 - 1
 
 
 class ElderQuery(Schema):
@@ -49,34 +51,37 @@ def _create_values(payload: ElderCreateIn) -> dict[str, Any]:
 @router.get("/", response=ElderPageOut, summary="List and search elders")
 def list_elders(request: HttpRequest, query: Query[ElderQuery]) -> dict[str, Any]:
     filters = selectors.ElderFilters(
-        q=query.q, region=query.region, category=query.category or "",
-        age_min=query.age_min, age_max=query.age_max, status=query.status or "",
+        q=query.q,
+        region=query.region,
+        category=query.category or "",
+        age_min=query.age_min,
+        age_max=query.age_max,
+        status=query.status or "",
         sort=query.sort,
     )
     qs = selectors.elder_search(actor=request.user, filters=filters)
     start = (query.page - 1) * query.page_size
-    items = [elder_summary(e) for e in qs[start:start + query.page_size]]
-    return {"items": items, "count": qs.count(), "page": query.page,
-            "page_size": query.page_size}
+    items = [elder_summary(e) for e in qs[start : start + query.page_size]]
+    return {"items": items, "count": qs.count(), "page": query.page, "page_size": query.page_size}
 
 
 @router.post("/", response={201: ElderDetailOut}, summary="Register an elder")
-def create_elder(request: HttpRequest, payload: ElderCreateIn) -> tuple[int, dict[str, Any]]:
+def create_elder(request: HttpRequest, payload: ElderCreateIn) -> Status[dict[str, Any]]:
     elder = services.elder_create(ctx=audit_ctx(request, "api"), values=_create_values(payload))
-    return 201, elder_detail(elder)
+    return Status(201, elder_detail(elder))
 
 
 @router.get("/{elder_id}", response=ElderDetailOut, summary="One elder (masked unless revealed)")
 def get_elder(request: HttpRequest, elder_id: uuid.UUID, reveal: bool = False) -> dict[str, Any]:
     elder = selectors.elder_get_for(actor=request.user, elder_id=elder_id)
-    revealed = services.elder_reveal(ctx=audit_ctx(request, "api"), elder=elder) if reveal \
-        else None
+    revealed = services.elder_reveal(ctx=audit_ctx(request, "api"), elder=elder) if reveal else None
     return elder_detail(elder, revealed)
 
 
 @router.patch("/{elder_id}", response=ElderDetailOut, summary="Change an elder's record")
-def update_elder(request: HttpRequest, elder_id: uuid.UUID, payload: ElderUpdateIn
-                 ) -> dict[str, Any]:
+def update_elder(
+    request: HttpRequest, elder_id: uuid.UUID, payload: ElderUpdateIn
+) -> dict[str, Any]:
     elder = selectors.elder_get_for(actor=request.user, elder_id=elder_id)
     changes = payload.dict(exclude_unset=True)
     if "categories" in changes:
@@ -86,26 +91,31 @@ def update_elder(request: HttpRequest, elder_id: uuid.UUID, payload: ElderUpdate
 
 
 @router.post("/{elder_id}/contacts", response={201: ElderDetailOut}, summary="Add a contact")
-def add_contact(request: HttpRequest, elder_id: uuid.UUID, payload: ContactIn
-                ) -> tuple[int, dict[str, Any]]:
+def add_contact(
+    request: HttpRequest, elder_id: uuid.UUID, payload: ContactIn
+) -> Status[dict[str, Any]]:
     elder = selectors.elder_get_for(actor=request.user, elder_id=elder_id)
     services.contact_add(ctx=audit_ctx(request, "api"), elder=elder, values=payload.dict())
-    return 201, elder_detail(elder)
+    return Status(201, elder_detail(elder))
 
 
-@router.delete("/{elder_id}/contacts/{contact_id}", response={204: None},
-               summary="Remove a contact")
-def remove_contact(request: HttpRequest, elder_id: uuid.UUID, contact_id: int
-                   ) -> tuple[int, None]:
+@router.delete(
+    "/{elder_id}/contacts/{contact_id}", response={204: None}, summary="Remove a contact"
+)
+def remove_contact(
+    request: HttpRequest, elder_id: uuid.UUID, contact_id: int = param.Path(..., ge=1, le=MAX_ID)
+) -> Status[None]:
     elder = selectors.elder_get_for(actor=request.user, elder_id=elder_id)
     services.contact_remove(ctx=audit_ctx(request, "api"), elder=elder, contact_id=contact_id)
-    return 204, None
+    return Status(204, None)
 
 
-@router.post("/{elder_id}/consents", response={201: ElderDetailOut},
-             summary="Grant or withdraw consent")
-def record_consent(request: HttpRequest, elder_id: uuid.UUID, payload: ConsentIn
-                   ) -> tuple[int, dict[str, Any]]:
+@router.post(
+    "/{elder_id}/consents", response={201: ElderDetailOut}, summary="Grant or withdraw consent"
+)
+def record_consent(
+    request: HttpRequest, elder_id: uuid.UUID, payload: ConsentIn
+) -> Status[dict[str, Any]]:
     elder = selectors.elder_get_for(actor=request.user, elder_id=elder_id)
     services.consent_record(ctx=audit_ctx(request, "api"), elder=elder, **payload.dict())
-    return 201, elder_detail(elder)
+    return Status(201, elder_detail(elder))

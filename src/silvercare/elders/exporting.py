@@ -27,8 +27,9 @@ MAX_EXPORT_ROWS = 200_000
 def elders_export(*, ctx: AuditContext, filters: ElderFilters) -> tuple[bytes, int]:
     actor = ctx.actor
     if not actor_has_perm(actor, Perm.ELDERS_EXPORT):
-        raise DomainError(code="permission_denied", status=403,
-                          message=_("You may not export the registry."))
+        raise DomainError(
+            code="permission_denied", status=403, message=_("You may not export the registry.")
+        )
     export_prefixes = actor_prefixes(actor, Perm.ELDERS_EXPORT)
     pii_prefixes = actor_prefixes(actor, Perm.ELDERS_VIEW_PII)
     qs = elder_search(actor=actor, filters=filters)
@@ -46,12 +47,17 @@ def elders_export(*, ctx: AuditContext, filters: ElderFilters) -> tuple[bytes, i
             break
     with transaction.atomic():
         audit_record(
-            ctx=ctx, action=AuditAction.EXPORT, entity_type="elder_export",
+            ctx=ctx,
+            action=AuditAction.EXPORT,
+            entity_type="elder_export",
             entity_id=timezone.now().strftime("%Y%m%d%H%M%S"),
             region_code=filters.region or (export_prefixes[0] if export_prefixes else ""),
             summary=f"{len(rows)} rows, {unmasked} unmasked",
-            changes={"filters": {k: v for k, v in asdict(filters).items() if v},
-                     "rows": len(rows), "unmasked_rows": unmasked},
+            changes={
+                "filters": {k: v for k, v in asdict(filters).items() if v},
+                "rows": len(rows),
+                "unmasked_rows": unmasked,
+            },
         )
     return export_bytes(rows), len(rows)
 
@@ -66,8 +72,17 @@ def _row(elder: Elder, reveal: bool, today: object, labels: dict[str, str]) -> l
         address = mask_address(crypto.decrypt(elder.address_enc, purpose="elder.address"))
     categories = [str(Category(c).label) for c, f in labels.items() if getattr(elder, f)]
     return [
-        elder.name, id_number, str(Sex(elder.sex).label), elder.birth_date.isoformat(),
-        elder_age(elder), phone, address, elder.region_id, elder.region.name,
-        str(HukouType(elder.hukou_type).label), str(LivingSituation(elder.living_situation).label),
-        ", ".join(categories), str(ElderStatus(elder.status).label),
+        elder.name,
+        id_number,
+        str(Sex(elder.sex).label),
+        elder.birth_date.isoformat(),
+        elder_age(elder),
+        phone,
+        address,
+        elder.region_id,
+        elder.region.name,
+        str(HukouType(elder.hukou_type).label),
+        str(LivingSituation(elder.living_situation).label),
+        ", ".join(categories),
+        str(ElderStatus(elder.status).label),
     ]

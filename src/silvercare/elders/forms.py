@@ -20,30 +20,45 @@ class ElderForm(forms.Form):
     """Renders the registry form; the service validates (one set of rules for every entry)."""
 
     name = forms.CharField(label=_("Name"), max_length=50)
-    id_number = forms.CharField(label=_("ID card number"), max_length=18, min_length=1,
-                                help_text=_("18 characters; birth date and sex are read from it."))
-    birth_date = forms.DateField(label=_("Birth date (optional check)"), required=False,
-                                 widget=forms.DateInput(attrs={"type": "date"}))
-    sex = forms.ChoiceField(label=_("Sex (optional check)"), required=False,
-                            choices=[("", "—"), *Sex.choices])
+    id_number = forms.CharField(
+        label=_("ID card number"),
+        max_length=18,
+        min_length=1,
+        help_text=_("18 characters; birth date and sex are read from it."),
+    )
+    birth_date = forms.DateField(
+        label=_("Birth date (optional check)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    sex = forms.ChoiceField(
+        label=_("Sex (optional check)"), required=False, choices=[("", "—"), *Sex.choices]
+    )
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     region_code = forms.ChoiceField(label=_("Community"))
     latitude = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
-    longitude = forms.FloatField(label=_("Longitude"), required=False, min_value=-180,
-                                 max_value=180)
+    longitude = forms.FloatField(
+        label=_("Longitude"), required=False, min_value=-180, max_value=180
+    )
     hukou_type = forms.ChoiceField(label=_("Hukou type"), choices=HukouType.choices)
-    living_situation = forms.ChoiceField(label=_("Living situation"),
-                                         choices=LivingSituation.choices)
+    living_situation = forms.ChoiceField(
+        label=_("Living situation"), choices=LivingSituation.choices
+    )
     categories = forms.MultipleChoiceField(
-        label=_("Policy categories"), required=False, widget=forms.CheckboxSelectMultiple,
-        choices=[(c.value, c.label) for c in STORED_CATEGORIES])
+        label=_("Policy categories"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(c.value, c.label) for c in STORED_CATEGORIES],
+    )
     status = forms.ChoiceField(label=_("Status"), choices=ElderStatus.choices, required=False)
-    status_date = forms.DateField(label=_("Status since"), required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}))
+    status_date = forms.DateField(
+        label=_("Status since"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
-    def __init__(self, *args: Any, communities: list[tuple[str, str]], editing: bool = False,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, communities: list[tuple[str, str]], editing: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         region_field = self.fields["region_code"]
         assert isinstance(region_field, forms.ChoiceField)
@@ -68,17 +83,22 @@ class ContactForm(forms.Form):
     name = forms.CharField(label=_("Contact name"), max_length=50)
     relationship = forms.ChoiceField(label=_("Relationship"), choices=Relationship.choices)
     phone = forms.CharField(label=_("Contact phone"), max_length=20)
-    priority = forms.IntegerField(label=_("Priority (1 = call first)"), min_value=1,
-                                  max_value=9, initial=1)
+    priority = forms.IntegerField(
+        label=_("Priority (1 = call first)"), min_value=1, max_value=9, initial=1
+    )
     is_guardian = forms.BooleanField(label=_("Guardian"), required=False)
-    can_receive_alerts = forms.BooleanField(label=_("Receives alerts"), required=False,
-                                            initial=True)
+    can_receive_alerts = forms.BooleanField(
+        label=_("Receives alerts"), required=False, initial=True
+    )
 
 
 class ConsentForm(forms.Form):
     purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
-    granted = forms.TypedChoiceField(label=_("Decision"), coerce=lambda v: v == "1",
-                                     choices=[("1", _("Grant")), ("0", _("Withdraw"))])
+    granted = forms.TypedChoiceField(
+        label=_("Decision"),
+        coerce=lambda v: v == "1",
+        choices=[("1", _("Grant")), ("0", _("Withdraw"))],
+    )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 

@@ -44,12 +44,18 @@ def _column(field: str) -> str:
 
 def _serialise(data: ElderData, contact: dict[str, Any] | None) -> dict[str, Any]:
     return {
-        "name": data.name, "id_number": data.id_number,
+        "name": data.name,
+        "id_number": data.id_number,
         "birth_date": data.birth_date.isoformat() if data.birth_date else None,
-        "sex": data.sex, "phone": data.phone, "address": data.address,
-        "region_code": data.region_code, "latitude": data.latitude,
-        "longitude": data.longitude, "hukou_type": data.hukou_type,
-        "living_situation": data.living_situation, "categories": sorted(data.categories),
+        "sex": data.sex,
+        "phone": data.phone,
+        "address": data.address,
+        "region_code": data.region_code,
+        "latitude": data.latitude,
+        "longitude": data.longitude,
+        "hukou_type": data.hukou_type,
+        "living_situation": data.living_situation,
+        "categories": sorted(data.categories),
         "contact": contact,
     }
 
@@ -57,8 +63,9 @@ def _serialise(data: ElderData, contact: dict[str, Any] | None) -> dict[str, Any
 def import_check(*, ctx: AuditContext, filename: str, fileobj: IO[bytes]) -> ImportBatch:
     """Dry run: validate every row and keep the good ones (encrypted) for the import."""
     if not actor_has_perm(ctx.actor, Perm.ELDERS_IMPORT):
-        raise DomainError(code="permission_denied", status=403,
-                          message=_("You may not import elders."))
+        raise DomainError(
+            code="permission_denied", status=403, message=_("You may not import elders.")
+        )
     rows, problems = read_rows(fileobj)
     regions = dict(Region.objects.filter(level=5).values_list("code", "level"))
     good: list[tuple[int, dict[str, Any]]] = []
@@ -70,29 +77,50 @@ def import_check(*, ctx: AuditContext, filename: str, fileobj: IO[bytes]) -> Imp
         errors += more
         code = data.region_code
         if code and code not in regions:
-            row_problems.append(RowProblem(number, header_for("region_code"), codes.REGION_UNKNOWN,
-                                           _("Unknown community code %(code)s.") % {"code": code}))
+            row_problems.append(
+                RowProblem(
+                    number,
+                    header_for("region_code"),
+                    codes.REGION_UNKNOWN,
+                    _("Unknown community code %(code)s.") % {"code": code},
+                )
+            )
         elif code and not actor_has_perm(ctx.actor, Perm.ELDERS_IMPORT, code):
-            row_problems.append(RowProblem(number, header_for("region_code"),
-                                           codes.REGION_OUT_OF_SCOPE,
-                                           _("Community %(code)s is outside your area.")
-                                           % {"code": code}))
+            row_problems.append(
+                RowProblem(
+                    number,
+                    header_for("region_code"),
+                    codes.REGION_OUT_OF_SCOPE,
+                    _("Community %(code)s is outside your area.") % {"code": code},
+                )
+            )
         contact = None
         if values.get("contact"):
             contact, contact_errors = contact_values_check(values["contact"])
             for err in contact_errors:
-                row_problems.append(RowProblem(number, header_for(f"contact_{err.field}")
-                                               if err.field in {"name", "relationship", "phone"}
-                                               else err.field, err.code, str(err.message)))
+                row_problems.append(
+                    RowProblem(
+                        number,
+                        header_for(f"contact_{err.field}")
+                        if err.field in {"name", "relationship", "phone"}
+                        else err.field,
+                        err.code,
+                        str(err.message),
+                    )
+                )
         for err in errors:
-            row_problems.append(RowProblem(number, _column(err.field), err.code,
-                                           str(err.message)))
+            row_problems.append(RowProblem(number, _column(err.field), err.code, str(err.message)))
         if data.id_number and not any(p.column == header_for("id_number") for p in row_problems):
             if data.id_number in seen:
-                row_problems.append(RowProblem(
-                    number, header_for("id_number"), codes.ID_DUPLICATE_IN_FILE,
-                    _("The same ID number is already on row %(row)d of this file.")
-                    % {"row": seen[data.id_number]}))
+                row_problems.append(
+                    RowProblem(
+                        number,
+                        header_for("id_number"),
+                        codes.ID_DUPLICATE_IN_FILE,
+                        _("The same ID number is already on row %(row)d of this file.")
+                        % {"row": seen[data.id_number]},
+                    )
+                )
             else:
                 seen[data.id_number] = number
         problems += row_problems
@@ -103,20 +131,35 @@ def import_check(*, ctx: AuditContext, filename: str, fileobj: IO[bytes]) -> Imp
     hashes = list(by_hash)
     taken: set[str] = set()
     for start in range(0, len(hashes), 900):
-        taken.update(Elder.objects.filter(id_number_hash__in=hashes[start:start + 900])
-                     .values_list("id_number_hash", flat=True))
+        taken.update(
+            Elder.objects.filter(id_number_hash__in=hashes[start : start + 900]).values_list(
+                "id_number_hash", flat=True
+            )
+        )
     for h in taken:
         number, _payload = by_hash[h]
-        problems.append(RowProblem(number, header_for("id_number"), codes.ID_DUPLICATE,
-                                   _("This ID number is already registered.")))
+        problems.append(
+            RowProblem(
+                number,
+                header_for("id_number"),
+                codes.ID_DUPLICATE,
+                _("This ID number is already registered."),
+            )
+        )
     good = [(n, p) for n, p in good if id_hash(p["id_number"]) not in taken]
     problems.sort(key=lambda p: (p.row, p.column))
     with transaction.atomic():
         batch = ImportBatch.objects.create(
-            created_by=ctx.actor, filename=filename[:200], total_rows=len(rows),
-            good_rows=len(good), errors=[p.as_dict() for p in problems],
-            payload_enc=crypto.encrypt(json.dumps(good, ensure_ascii=False),
-                                       purpose=PAYLOAD_PURPOSE) if good else "",
+            created_by=ctx.actor,
+            filename=filename[:200],
+            total_rows=len(rows),
+            good_rows=len(good),
+            errors=[p.as_dict() for p in problems],
+            payload_enc=crypto.encrypt(
+                json.dumps(good, ensure_ascii=False), purpose=PAYLOAD_PURPOSE
+            )
+            if good
+            else "",
         )
     return batch
 
@@ -130,8 +173,11 @@ def import_start(*, ctx: AuditContext, batch: ImportBatch) -> ImportBatch:
         if locked.created_by_id != getattr(ctx.actor, "pk", None):
             raise DomainError(code="not_found", status=404, message=_("Not found."))
         if locked.state != ImportBatch.State.VALIDATED:
-            raise DomainError(code="import_already_started", status=409,
-                              message=_("This file has already been imported."))
+            raise DomainError(
+                code="import_already_started",
+                status=409,
+                message=_("This file has already been imported."),
+            )
         locked.state = ImportBatch.State.RUNNING
         locked.save(update_fields=["state", "updated_at"])
         transaction.on_commit(lambda: run_import.enqueue(str(locked.pk), ctx.ip_address))
@@ -145,17 +191,23 @@ def import_run(*, batch_id: str, ip_address: str | None = None) -> ImportBatch:
     if batch.state == ImportBatch.State.DONE:
         return batch
     ctx = AuditContext(actor=batch.created_by, ip_address=ip_address, via="import")
-    rows: list[list[Any]] = json.loads(crypto.decrypt(batch.payload_enc, purpose=PAYLOAD_PURPOSE)
-                                       ) if batch.payload_enc else []
+    rows: list[list[Any]] = (
+        json.loads(crypto.decrypt(batch.payload_enc, purpose=PAYLOAD_PURPOSE))
+        if batch.payload_enc
+        else []
+    )
     chunk = settings.SILVERCARE_IMPORT_CHUNK
     skipped: list[dict[str, Any]] = list(batch.skipped_rows)
     done = batch.imported_rows + len(skipped)
     for start in range(done, len(rows), chunk):
-        part = rows[start:start + chunk]
+        part = rows[start : start + chunk]
         with transaction.atomic():
             hashes = [id_hash(p["id_number"]) for _n, p in part]
-            taken = set(Elder.objects.filter(id_number_hash__in=hashes)
-                        .values_list("id_number_hash", flat=True))
+            taken = set(
+                Elder.objects.filter(id_number_hash__in=hashes).values_list(
+                    "id_number_hash", flat=True
+                )
+            )
             elders, contacts, events = [], [], []
             for (number, payload), h in zip(part, hashes, strict=True):
                 if h in taken:
@@ -170,22 +222,36 @@ def import_run(*, batch_id: str, ip_address: str | None = None) -> ImportBatch:
                 elders.append(elder)
                 if payload.get("contact"):
                     contacts.append(contact_build(elder, payload["contact"]))
-                events.append({"action": AuditAction.CREATE, "entity_type": "elder",
-                               "entity_id": str(elder.pk), "region_code": elder.region_id,
-                               "summary": elder.name, "changes": _diff(None, data)})
+                events.append(
+                    {
+                        "action": AuditAction.CREATE,
+                        "entity_type": "elder",
+                        "entity_id": str(elder.pk),
+                        "region_code": elder.region_id,
+                        "summary": elder.name,
+                        "changes": _diff(None, data),
+                    }
+                )
             Elder.objects.bulk_create(elders, batch_size=chunk)
             Contact.objects.bulk_create(contacts, batch_size=chunk)
             audit_record_many(ctx=ctx, events=events)
             ImportBatch.objects.filter(pk=batch.pk).update(
-                imported_rows=batch.imported_rows + len(elders), skipped_rows=skipped)
+                imported_rows=batch.imported_rows + len(elders), skipped_rows=skipped
+            )
             batch.imported_rows += len(elders)
     with transaction.atomic():
         batch.state = ImportBatch.State.DONE
         batch.skipped_rows = skipped
         batch.payload_enc = ""  # the personal data is now in the registry; drop the copy
-        batch.save(update_fields=["state", "skipped_rows", "payload_enc", "imported_rows",
-                                  "updated_at"])
-        audit_record(ctx=ctx, action=AuditAction.IMPORT, entity_type="import_batch",
-                     entity_id=str(batch.pk), summary=f"{batch.filename}: {batch.imported_rows}",
-                     changes={"imported": batch.imported_rows, "skipped": len(skipped)})
+        batch.save(
+            update_fields=["state", "skipped_rows", "payload_enc", "imported_rows", "updated_at"]
+        )
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.IMPORT,
+            entity_type="import_batch",
+            entity_id=str(batch.pk),
+            summary=f"{batch.filename}: {batch.imported_rows}",
+            changes={"imported": batch.imported_rows, "skipped": len(skipped)},
+        )
     return batch

@@ -41,27 +41,37 @@ class Elder(TimeStampedModel):
     phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
     phone_masked = models.CharField(max_length=20, blank=True)
     address_enc = models.TextField(blank=True)
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("community"))
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("community")
+    )
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
-    hukou_type = models.CharField(_("hukou type"), max_length=16, choices=HukouType.choices,
-                                  default=HukouType.LOCAL_URBAN)
-    living_situation = models.CharField(_("living situation"), max_length=16,
-                                        choices=LivingSituation.choices,
-                                        default=LivingSituation.SPOUSE)
+    hukou_type = models.CharField(
+        _("hukou type"), max_length=16, choices=HukouType.choices, default=HukouType.LOCAL_URBAN
+    )
+    living_situation = models.CharField(
+        _("living situation"),
+        max_length=16,
+        choices=LivingSituation.choices,
+        default=LivingSituation.SPOUSE,
+    )
     is_disabled = models.BooleanField(_("disabled"), default=False)
     is_living_alone = models.BooleanField(_("living alone"), default=False)
     is_empty_nest = models.BooleanField(_("empty nest"), default=False)
     is_econ_difficult = models.BooleanField(_("economically difficult"), default=False)
-    is_special_fp_family = models.BooleanField(_("special family-planning family"),
-                                               default=False)
+    is_special_fp_family = models.BooleanField(_("special family-planning family"), default=False)
     is_rural_left_behind = models.BooleanField(_("rural left-behind"), default=False)
-    status = models.CharField(_("status"), max_length=16, choices=ElderStatus.choices,
-                              default=ElderStatus.ACTIVE, db_index=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ElderStatus.choices,
+        default=ElderStatus.ACTIVE,
+        db_index=True,
+    )
     status_date = models.DateField(_("status since"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = ElderQuerySet.as_manager()
 
@@ -83,8 +93,7 @@ class Contact(TimeStampedModel):
 
     elder = models.ForeignKey(Elder, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(_("name"), max_length=50)
-    relationship = models.CharField(_("relationship"), max_length=16,
-                                    choices=Relationship.choices)
+    relationship = models.CharField(_("relationship"), max_length=16, choices=Relationship.choices)
     phone_enc = models.TextField()
     phone_hash = models.CharField(max_length=64, db_index=True)
     phone_masked = models.CharField(max_length=20)
@@ -108,8 +117,9 @@ class ConsentEvent(models.Model):
     purpose = models.CharField(_("purpose"), max_length=16, choices=ConsentPurpose.choices)
     granted = models.BooleanField(_("granted"))
     recorded_at = models.DateTimeField(auto_now_add=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                    null=True, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
@@ -131,8 +141,9 @@ class ImportBatch(TimeStampedModel):
         FAILED = "failed", _("Failed")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
     filename = models.CharField(max_length=200)
     state = models.CharField(max_length=16, choices=State.choices, default=State.VALIDATED)
     total_rows = models.PositiveIntegerField(default=0)

@@ -20,12 +20,21 @@ def elder_categories(elder: Elder) -> list[str]:
 
 def elder_summary(elder: Elder) -> dict[str, Any]:
     return {
-        "id": elder.pk, "name": elder.name, "sex": elder.sex, "birth_date": elder.birth_date,
-        "age": elder_age(elder), "id_number": elder.id_number_masked,
-        "phone": elder.phone_masked, "region_code": elder.region_id,
-        "region_name": elder.region.name, "hukou_type": elder.hukou_type,
-        "living_situation": elder.living_situation, "categories": elder_categories(elder),
-        "status": elder.status, "status_date": elder.status_date, "masked": True,
+        "id": elder.pk,
+        "name": elder.name,
+        "sex": elder.sex,
+        "birth_date": elder.birth_date,
+        "age": elder_age(elder),
+        "id_number": elder.id_number_masked,
+        "phone": elder.phone_masked,
+        "region_code": elder.region_id,
+        "region_name": elder.region.name,
+        "hukou_type": elder.hukou_type,
+        "living_situation": elder.living_situation,
+        "categories": elder_categories(elder),
+        "status": elder.status,
+        "status_date": elder.status_date,
+        "masked": True,
     }
 
 
@@ -33,21 +42,33 @@ def elder_detail(elder: Elder, revealed: dict[str, Any] | None = None) -> dict[s
     out = elder_summary(elder)
     contact_phones = {c["id"]: c["phone"] for c in (revealed or {}).get("contacts", [])}
     out.update(
-        address=revealed["address"] if revealed else mask_address(
-            crypto.decrypt(elder.address_enc, purpose="elder.address")),
-        latitude=elder.latitude, longitude=elder.longitude,
+        address=revealed["address"]
+        if revealed
+        else mask_address(crypto.decrypt(elder.address_enc, purpose="elder.address")),
+        latitude=elder.latitude,
+        longitude=elder.longitude,
         contacts=[
-            {"id": c.pk, "name": c.name, "relationship": c.relationship,
-             "phone": contact_phones.get(c.pk, c.phone_masked), "priority": c.priority,
-             "is_guardian": c.is_guardian, "can_receive_alerts": c.can_receive_alerts}
+            {
+                "id": c.pk,
+                "name": c.name,
+                "relationship": c.relationship,
+                "phone": contact_phones.get(c.pk, c.phone_masked),
+                "priority": c.priority,
+                "is_guardian": c.is_guardian,
+                "can_receive_alerts": c.can_receive_alerts,
+            }
             for c in elder.contacts.all()
         ],
         consents=[
-            {"purpose": purpose, "granted": event.granted if event else False,
-             "recorded_at": event.recorded_at if event else None}
+            {
+                "purpose": purpose,
+                "granted": event.granted if event else False,
+                "recorded_at": event.recorded_at if event else None,
+            }
             for purpose, event in elder_consents(elder).items()
         ],
-        created_at=elder.created_at, updated_at=elder.updated_at,
+        created_at=elder.created_at,
+        updated_at=elder.updated_at,
     )
     if revealed:
         out.update(id_number=revealed["id_number"], phone=revealed["phone"], masked=False)

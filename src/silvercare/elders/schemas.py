@@ -9,16 +9,38 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
-CategoryCode = Literal["advanced_age", "disabled", "living_alone", "empty_nest",
-                       "econ_difficult", "special_fp_family", "rural_left_behind"]
-StoredCategory = Literal["disabled", "living_alone", "empty_nest", "econ_difficult",
-                         "special_fp_family", "rural_left_behind"]
+CategoryCode = Literal[
+    "advanced_age",
+    "disabled",
+    "living_alone",
+    "empty_nest",
+    "econ_difficult",
+    "special_fp_family",
+    "rural_left_behind",
+]
+StoredCategory = Literal[
+    "disabled",
+    "living_alone",
+    "empty_nest",
+    "econ_difficult",
+    "special_fp_family",
+    "rural_left_behind",
+]
 HukouCode = Literal["local_urban", "local_rural", "non_local"]
 LivingCode = Literal["alone", "spouse", "children", "others", "institution"]
 StatusCode = Literal["active", "moved_out", "deceased"]
 SortCode = Literal["name", "-name", "age", "-age", "created", "-created", "region"]
-RelationshipCode = Literal["spouse", "child", "grandchild", "sibling", "other_relative",
-                           "neighbour", "carer", "community", "other"]
+RelationshipCode = Literal[
+    "spouse",
+    "child",
+    "grandchild",
+    "sibling",
+    "other_relative",
+    "neighbour",
+    "carer",
+    "community",
+    "other",
+]
 PurposeCode = Literal["monitoring", "data_sharing", "photos"]
 
 

@@ -18,7 +18,7 @@ from silvercare.elders.choices import ADVANCED_AGE_YEARS, Category
 from silvercare.elders.models import ConsentEvent, Elder
 from silvercare.elders.services import CATEGORY_FIELDS, id_hash, phone_hash
 from silvercare.elders.validation import normalise_phone
-from silvercare.regions.selectors import haversine_m, bounding_box
+from silvercare.regions.selectors import bounding_box, haversine_m
 
 SORTS = {
     "name": ("name", "id"),
@@ -108,13 +108,22 @@ def elder_can(actor: Any, elder: Elder, perm: str) -> bool:
 def elders_near(*, actor: Any, lat: float, lon: float, metres: float) -> list[tuple[Elder, float]]:
     """Elders visible to the actor within walking distance of a point (the service circle)."""
     box = bounding_box(lat, lon, metres)
-    candidates = Elder.objects.visible_to(actor, Perm.ELDERS_VIEW).filter(
-        Q(latitude__gte=box.min_lat, latitude__lte=box.max_lat,
-          longitude__gte=box.min_lon, longitude__lte=box.max_lon)
-    ).select_related("region")
+    candidates = (
+        Elder.objects.visible_to(actor, Perm.ELDERS_VIEW)
+        .filter(
+            Q(
+                latitude__gte=box.min_lat,
+                latitude__lte=box.max_lat,
+                longitude__gte=box.min_lon,
+                longitude__lte=box.max_lon,
+            )
+        )
+        .select_related("region")
+    )
     found = []
     for elder in candidates:
-        assert elder.latitude is not None and elder.longitude is not None
+        assert elder.latitude is not None
+        assert elder.longitude is not None
         distance = haversine_m(lat, lon, elder.latitude, elder.longitude)
         if distance <= metres:
             found.append((elder, distance))

@@ -32,8 +32,18 @@ CATEGORY_FIELDS = {
 }
 PERSONAL_FIELDS = {"id_number", "phone", "address"}
 AUDITED_FIELDS = [
-    "name", "id_number", "phone", "address", "region_code", "latitude", "longitude",
-    "hukou_type", "living_situation", "categories", "status", "status_date",
+    "name",
+    "id_number",
+    "phone",
+    "address",
+    "region_code",
+    "latitude",
+    "longitude",
+    "hukou_type",
+    "living_situation",
+    "categories",
+    "status",
+    "status_date",
 ]
 
 
@@ -118,18 +128,28 @@ def apply_to_model(elder: Elder, data: ElderData) -> None:
     elder.status_date = data.status_date
 
 
-def check_region(actor: Any, region_code: str, perm: str, field: str = "region_code"
-                 ) -> FieldError | None:
+def check_region(
+    actor: Any, region_code: str, perm: str, field: str = "region_code"
+) -> FieldError | None:
     region = Region.objects.filter(code=region_code).only("level").first()
     if region is None:
-        return FieldError(field, codes.REGION_UNKNOWN,
-                          _("Unknown community code %(code)s.") % {"code": region_code})
+        return FieldError(
+            field,
+            codes.REGION_UNKNOWN,
+            _("Unknown community code %(code)s.") % {"code": region_code},
+        )
     if region.level != 5:
-        return FieldError(field, codes.REGION_NOT_COMMUNITY,
-                          _("%(code)s is not a community or village.") % {"code": region_code})
+        return FieldError(
+            field,
+            codes.REGION_NOT_COMMUNITY,
+            _("%(code)s is not a community or village.") % {"code": region_code},
+        )
     if not actor_has_perm(actor, perm, region_code):
-        return FieldError(field, codes.REGION_OUT_OF_SCOPE,
-                          _("Community %(code)s is outside your area.") % {"code": region_code})
+        return FieldError(
+            field,
+            codes.REGION_OUT_OF_SCOPE,
+            _("Community %(code)s is outside your area.") % {"code": region_code},
+        )
     return None
 
 
@@ -143,15 +163,18 @@ def duplicate_error(actor: Any, number: str, *, exclude_pk: Any = None) -> Field
     if existing is None:
         return None
     if actor_has_perm(actor, Perm.ELDERS_VIEW, existing.region_id):
-        return FieldError("id_number", codes.ID_DUPLICATE,
-                          _("This ID number is already registered (see the existing record)."),
-                          params={"existing_id": str(existing.pk)})
-    return FieldError("id_number", codes.ID_DUPLICATE,
-                      _("This ID number is already registered in another area."))
+        return FieldError(
+            "id_number",
+            codes.ID_DUPLICATE,
+            _("This ID number is already registered (see the existing record)."),
+            params={"existing_id": str(existing.pk)},
+        )
+    return FieldError(
+        "id_number", codes.ID_DUPLICATE, _("This ID number is already registered in another area.")
+    )
 
 
-def _validated(ctx: AuditContext, values: dict[str, Any], *, exclude_pk: Any = None
-               ) -> ElderData:
+def _validated(ctx: AuditContext, values: dict[str, Any], *, exclude_pk: Any = None) -> ElderData:
     data, errors = check_elder_fields(values)
     if data.region_code:
         region_error = check_region(ctx.actor, data.region_code, Perm.ELDERS_EDIT)
@@ -172,9 +195,15 @@ def elder_create(*, ctx: AuditContext, values: dict[str, Any]) -> Elder:
     apply_to_model(elder, data)
     with transaction.atomic():
         elder.save()
-        audit_record(ctx=ctx, action=AuditAction.CREATE, entity_type="elder",
-                     entity_id=str(elder.pk), region_code=elder.region_id,
-                     summary=elder.name, changes=_diff(None, data))
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.CREATE,
+            entity_type="elder",
+            entity_id=str(elder.pk),
+            region_code=elder.region_id,
+            summary=elder.name,
+            changes=_diff(None, data),
+        )
     return elder
 
 
@@ -182,8 +211,9 @@ def elder_update(*, ctx: AuditContext, elder: Elder, changes: dict[str, Any]) ->
     """Apply a partial change. The actor needs edit rights both where the elder is now and,
     when moving them, where they go."""
     if not actor_has_perm(ctx.actor, Perm.ELDERS_EDIT, elder.region_id):
-        raise DomainError(code="permission_denied", status=403,
-                          message=_("You may not change this record."))
+        raise DomainError(
+            code="permission_denied", status=403, message=_("You may not change this record.")
+        )
     before = elder_plain(elder)
     merged = asdict(before)
     merged.update({k: v for k, v in changes.items() if k in merged or k.startswith("claimed_")})
@@ -195,46 +225,70 @@ def elder_update(*, ctx: AuditContext, elder: Elder, changes: dict[str, Any]) ->
         locked = Elder.objects.select_for_update().get(pk=elder.pk)
         apply_to_model(locked, data)
         locked.save()
-        audit_record(ctx=ctx, action=AuditAction.UPDATE, entity_type="elder",
-                     entity_id=str(locked.pk), region_code=locked.region_id,
-                     summary=locked.name, changes=diff)
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.UPDATE,
+            entity_type="elder",
+            entity_id=str(locked.pk),
+            region_code=locked.region_id,
+            summary=locked.name,
+            changes=diff,
+        )
     return locked
 
 
 def elder_reveal(*, ctx: AuditContext, elder: Elder) -> dict[str, Any]:
     """Unmasked personal data of an elder and their contacts; every call is audited."""
     if not actor_has_perm(ctx.actor, Perm.ELDERS_VIEW_PII, elder.region_id):
-        raise DomainError(code="permission_denied", status=403,
-                          message=_("Your role may not see unmasked personal data."))
+        raise DomainError(
+            code="permission_denied",
+            status=403,
+            message=_("Your role may not see unmasked personal data."),
+        )
     plain = elder_plain(elder)
     contacts = [
         {"id": c.pk, "phone": crypto.decrypt(c.phone_enc, purpose="contact.phone")}
         for c in elder.contacts.all()
     ]
     with transaction.atomic():
-        audit_record(ctx=ctx, action=AuditAction.VIEW_PII, entity_type="elder",
-                     entity_id=str(elder.pk), region_code=elder.region_id, summary=elder.name,
-                     changes={"fields": ["id_number", "phone", "address", "contacts.phone"]})
-    return {"id_number": plain.id_number, "phone": plain.phone, "address": plain.address,
-            "contacts": contacts}
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.VIEW_PII,
+            entity_type="elder",
+            entity_id=str(elder.pk),
+            region_code=elder.region_id,
+            summary=elder.name,
+            changes={"fields": ["id_number", "phone", "address", "contacts.phone"]},
+        )
+    return {
+        "id_number": plain.id_number,
+        "phone": plain.phone,
+        "address": plain.address,
+        "contacts": contacts,
+    }
 
 
 def _require_edit(ctx: AuditContext, elder: Elder) -> None:
     if not actor_has_perm(ctx.actor, Perm.ELDERS_EDIT, elder.region_id):
-        raise DomainError(code="permission_denied", status=403,
-                          message=_("You may not change this record."))
+        raise DomainError(
+            code="permission_denied", status=403, message=_("You may not change this record.")
+        )
 
 
 def contact_values_check(values: dict[str, Any]) -> tuple[dict[str, Any], list[FieldError]]:
     errors: list[FieldError] = []
     name = str(values.get("name") or "").strip()
     if not name or len(name) > 50:
-        errors.append(FieldError("name", codes.NAME_REQUIRED,
-                                 _("Enter the contact's name (up to 50 characters).")))
+        errors.append(
+            FieldError(
+                "name", codes.NAME_REQUIRED, _("Enter the contact's name (up to 50 characters).")
+            )
+        )
     relationship = values.get("relationship") or ""
     if relationship not in Relationship.values:
-        errors.append(FieldError("relationship", codes.CHOICE_INVALID,
-                                 _("Choose the relationship.")))
+        errors.append(
+            FieldError("relationship", codes.CHOICE_INVALID, _("Choose the relationship."))
+        )
     phone = check_phone(str(values.get("phone") or ""), "phone")
     if isinstance(phone, FieldError):
         errors.append(phone)
@@ -245,11 +299,15 @@ def contact_values_check(values: dict[str, Any]) -> tuple[dict[str, Any], list[F
     except (TypeError, ValueError):
         priority = 0
     if not 1 <= priority <= 9:
-        errors.append(FieldError("priority", codes.CHOICE_INVALID,
-                                 _("Priority is a number from 1 to 9.")))
+        errors.append(
+            FieldError("priority", codes.CHOICE_INVALID, _("Priority is a number from 1 to 9."))
+        )
     clean = {
-        "name": name, "relationship": relationship, "phone": phone if isinstance(phone, str)
-        else "", "priority": priority, "is_guardian": bool(values.get("is_guardian")),
+        "name": name,
+        "relationship": relationship,
+        "phone": phone if isinstance(phone, str) else "",
+        "priority": priority,
+        "is_guardian": bool(values.get("is_guardian")),
         "can_receive_alerts": bool(values.get("can_receive_alerts", True)),
     }
     return clean, errors
@@ -258,10 +316,15 @@ def contact_values_check(values: dict[str, Any]) -> tuple[dict[str, Any], list[F
 def contact_build(elder: Elder, clean: dict[str, Any]) -> Contact:
     phone = clean["phone"]
     return Contact(
-        elder=elder, name=clean["name"], relationship=clean["relationship"],
-        phone_enc=crypto.encrypt(phone, purpose="contact.phone"), phone_hash=phone_hash(phone),
-        phone_masked=mask_phone(phone), priority=clean["priority"],
-        is_guardian=clean["is_guardian"], can_receive_alerts=clean["can_receive_alerts"],
+        elder=elder,
+        name=clean["name"],
+        relationship=clean["relationship"],
+        phone_enc=crypto.encrypt(phone, purpose="contact.phone"),
+        phone_hash=phone_hash(phone),
+        phone_masked=mask_phone(phone),
+        priority=clean["priority"],
+        is_guardian=clean["is_guardian"],
+        can_receive_alerts=clean["can_receive_alerts"],
     )
 
 
@@ -273,9 +336,15 @@ def contact_add(*, ctx: AuditContext, elder: Elder, values: dict[str, Any]) -> C
     contact = contact_build(elder, clean)
     with transaction.atomic():
         contact.save()
-        audit_record(ctx=ctx, action=AuditAction.UPDATE, entity_type="elder",
-                     entity_id=str(elder.pk), region_code=elder.region_id, summary=elder.name,
-                     changes={"contacts": [None, f"+ {contact.name} {contact.phone_masked}"]})
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.UPDATE,
+            entity_type="elder",
+            entity_id=str(elder.pk),
+            region_code=elder.region_id,
+            summary=elder.name,
+            changes={"contacts": [None, f"+ {contact.name} {contact.phone_masked}"]},
+        )
     return contact
 
 
@@ -286,21 +355,36 @@ def contact_remove(*, ctx: AuditContext, elder: Elder, contact_id: int) -> None:
         raise NotFound()
     with transaction.atomic():
         contact.delete()
-        audit_record(ctx=ctx, action=AuditAction.UPDATE, entity_type="elder",
-                     entity_id=str(elder.pk), region_code=elder.region_id, summary=elder.name,
-                     changes={"contacts": [f"- {contact.name} {contact.phone_masked}", None]})
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.UPDATE,
+            entity_type="elder",
+            entity_id=str(elder.pk),
+            region_code=elder.region_id,
+            summary=elder.name,
+            changes={"contacts": [f"- {contact.name} {contact.phone_masked}", None]},
+        )
 
 
-def consent_record(*, ctx: AuditContext, elder: Elder, purpose: str, granted: bool,
-                   note: str = "") -> ConsentEvent:
+def consent_record(
+    *, ctx: AuditContext, elder: Elder, purpose: str, granted: bool, note: str = ""
+) -> ConsentEvent:
     _require_edit(ctx, elder)
     if purpose not in ConsentPurpose.values:
-        raise ValidationFailed([FieldError("purpose", codes.CHOICE_INVALID,
-                                           _("Unknown consent purpose."))])
+        raise ValidationFailed(
+            [FieldError("purpose", codes.CHOICE_INVALID, _("Unknown consent purpose."))]
+        )
     with transaction.atomic():
-        event = ConsentEvent.objects.create(elder=elder, purpose=purpose, granted=granted,
-                                            recorded_by=ctx.actor, note=note[:200])
-        audit_record(ctx=ctx, action=AuditAction.UPDATE, entity_type="elder",
-                     entity_id=str(elder.pk), region_code=elder.region_id, summary=elder.name,
-                     changes={f"consent.{purpose}": [None, granted]})
+        event = ConsentEvent.objects.create(
+            elder=elder, purpose=purpose, granted=granted, recorded_by=ctx.actor, note=note[:200]
+        )
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.UPDATE,
+            entity_type="elder",
+            entity_id=str(elder.pk),
+            region_code=elder.region_id,
+            summary=elder.name,
+            changes={f"consent.{purpose}": [None, granted]},
+        )
     return event

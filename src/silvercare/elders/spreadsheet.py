@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -47,21 +48,49 @@ COLUMNS = [
     Column("contact_relationship", "联系人关系", "Contact relationship"),
     Column("contact_phone", "联系人电话", "Contact phone"),
 ]
-CATEGORY_COLUMNS = ["disabled", "empty_nest", "econ_difficult", "special_fp_family",
-                    "rural_left_behind"]
+CATEGORY_COLUMNS = [
+    "disabled",
+    "empty_nest",
+    "econ_difficult",
+    "special_fp_family",
+    "rural_left_behind",
+]
 
 # Spreadsheet cells may hold the Chinese label, the English label or the code.
-HUKOU_WORDS = {"本地城镇": HukouType.LOCAL_URBAN, "本地农村": HukouType.LOCAL_RURAL,
-               "外地": HukouType.NON_LOCAL}
-LIVING_WORDS = {"独居": LivingSituation.ALONE, "仅与配偶": LivingSituation.SPOUSE,
-                "与配偶": LivingSituation.SPOUSE, "与子女": LivingSituation.CHILDREN,
-                "与其他亲属或照护者": LivingSituation.OTHERS, "养老机构": LivingSituation.INSTITUTION}
-SEX_WORDS = {"男": Sex.MALE, "女": Sex.FEMALE, "m": Sex.MALE, "f": Sex.FEMALE,
-             "male": Sex.MALE, "female": Sex.FEMALE}
-RELATIONSHIP_WORDS = {"配偶": "spouse", "子女": "child", "儿子": "child", "女儿": "child",
-                      "孙子女": "grandchild", "兄弟姐妹": "sibling", "其他亲属": "other_relative",
-                      "邻居": "neighbour", "照护者": "carer", "社区工作者": "community",
-                      "其他": "other"}
+HUKOU_WORDS = {
+    "本地城镇": HukouType.LOCAL_URBAN,
+    "本地农村": HukouType.LOCAL_RURAL,
+    "外地": HukouType.NON_LOCAL,
+}
+LIVING_WORDS = {
+    "独居": LivingSituation.ALONE,
+    "仅与配偶": LivingSituation.SPOUSE,
+    "与配偶": LivingSituation.SPOUSE,
+    "与子女": LivingSituation.CHILDREN,
+    "与其他亲属或照护者": LivingSituation.OTHERS,
+    "养老机构": LivingSituation.INSTITUTION,
+}
+SEX_WORDS = {
+    "男": Sex.MALE,
+    "女": Sex.FEMALE,
+    "m": Sex.MALE,
+    "f": Sex.FEMALE,
+    "male": Sex.MALE,
+    "female": Sex.FEMALE,
+}
+RELATIONSHIP_WORDS = {
+    "配偶": "spouse",
+    "子女": "child",
+    "儿子": "child",
+    "女儿": "child",
+    "孙子女": "grandchild",
+    "兄弟姐妹": "sibling",
+    "其他亲属": "other_relative",
+    "邻居": "neighbour",
+    "照护者": "carer",
+    "社区工作者": "community",
+    "其他": "other",
+}
 
 
 @dataclass
@@ -72,8 +101,7 @@ class RowProblem:
     message: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "code": self.code,
-                "message": self.message}
+        return {"row": self.row, "column": self.column, "code": self.code, "message": self.message}
 
 
 def header_for(key: str) -> str:
@@ -86,9 +114,29 @@ def template_bytes() -> bytes:
     assert ws is not None
     ws.title = "elders"
     ws.append([c.header_zh for c in COLUMNS])
-    ws.append(["张三", "440304194501011234", "440304001001", "13800138000", "福田区示例路1号",
-               "", "", "本地城镇", "独居", "否", "是", "否", "否", "否", "", "",
-               "张小明", "子女", "13900139000"])
+    ws.append(
+        [
+            "张三",
+            "440304194501011234",
+            "440304001001",
+            "13800138000",
+            "福田区示例路1号",
+            "",
+            "",
+            "本地城镇",
+            "独居",
+            "否",
+            "是",
+            "否",
+            "否",
+            "否",
+            "",
+            "",
+            "张小明",
+            "子女",
+            "13900139000",
+        ]
+    )
     notes = wb.create_sheet("说明 Notes")
     notes.append(["列 Column", "必填 Required", "可填写 Allowed values"])
     allowed = {
@@ -96,13 +144,14 @@ def template_bytes() -> bytes:
         "living_situation": " / ".join(LIVING_WORDS),
         "sex": "男 / 女",
         "contact_relationship": " / ".join(RELATIONSHIP_WORDS),
-        **{k: "是 / 否" for k in CATEGORY_COLUMNS},
+        **dict.fromkeys(CATEGORY_COLUMNS, "是 / 否"),
         "birth_date": "YYYY-MM-DD（可空，填写则须与身份证一致）",
         "region_code": "12位社区代码",
     }
     for c in COLUMNS:
-        notes.append([f"{c.header_zh} {c.header_en}", "是" if c.required else "",
-                      allowed.get(c.key, "")])
+        notes.append(
+            [f"{c.header_zh} {c.header_en}", "是" if c.required else "", allowed.get(c.key, "")]
+        )
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -118,7 +167,7 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _choice(raw: str, words: dict[str, str], codes_allowed: list[str]) -> str | None:
+def _choice(raw: str, words: Mapping[str, str], codes_allowed: list[str]) -> str | None:
     if raw in words:
         return words[raw]
     if raw.lower() in words:
@@ -134,13 +183,15 @@ def read_rows(fileobj: IO[bytes]) -> tuple[list[tuple[int, dict[str, str]]], lis
     try:
         wb = load_workbook(fileobj, read_only=True, data_only=True)
     except Exception:
-        return [], [RowProblem(1, "", codes.FILE_INVALID,
-                               _("This file is not an .xlsx spreadsheet."))]
+        return [], [
+            RowProblem(1, "", codes.FILE_INVALID, _("This file is not an .xlsx spreadsheet."))
+        ]
     ws = wb.worksheets[0]
     rows = ws.iter_rows(values_only=True)
     header = next(rows, None) or ()
-    by_header = {c.header_zh: c.key for c in COLUMNS} | {c.header_en.lower(): c.key
-                                                        for c in COLUMNS}
+    by_header = {c.header_zh: c.key for c in COLUMNS} | {
+        c.header_en.lower(): c.key for c in COLUMNS
+    }
     positions: dict[str, int] = {}
     for index, cell in enumerate(header):
         text = _cell_text(cell)
@@ -150,13 +201,20 @@ def read_rows(fileobj: IO[bytes]) -> tuple[list[tuple[int, dict[str, str]]], lis
     missing = [c for c in COLUMNS if c.required and c.key not in positions]
     if missing:
         wb.close()
-        return [], [RowProblem(1, c.header_zh, codes.HEADER_MISSING,
-                               _("The column “%(col)s” is missing.") % {"col": c.header_zh})
-                    for c in missing]
+        return [], [
+            RowProblem(
+                1,
+                c.header_zh,
+                codes.HEADER_MISSING,
+                _("The column “%(col)s” is missing.") % {"col": c.header_zh},
+            )
+            for c in missing
+        ]
     out: list[tuple[int, dict[str, str]]] = []
     for number, row in enumerate(rows, start=2):
-        values = {key: _cell_text(row[pos]) if pos < len(row) else ""
-                  for key, pos in positions.items()}
+        values = {
+            key: _cell_text(row[pos]) if pos < len(row) else "" for key, pos in positions.items()
+        }
         if any(values.values()):
             out.append((number, values))
     wb.close()
@@ -175,15 +233,22 @@ def row_to_values(row: dict[str, str]) -> tuple[dict[str, Any], list[FieldError]
         "latitude": row.get("latitude") or None,
         "longitude": row.get("longitude") or None,
     }
-    for key, words, enum in (("hukou_type", HUKOU_WORDS, HukouType),
-                             ("living_situation", LIVING_WORDS, LivingSituation)):
+    for key, words, enum in (
+        ("hukou_type", HUKOU_WORDS, HukouType),
+        ("living_situation", LIVING_WORDS, LivingSituation),
+    ):
         raw = row.get(key, "")
         if raw:
             choice = _choice(raw, words, list(enum.values))
             if choice is None:
-                errors.append(FieldError(key, codes.CHOICE_INVALID,
-                                         _("“%(value)s” is not one of: %(allowed)s")
-                                         % {"value": raw, "allowed": " / ".join(words)}))
+                errors.append(
+                    FieldError(
+                        key,
+                        codes.CHOICE_INVALID,
+                        _("“%(value)s” is not one of: %(allowed)s")
+                        % {"value": raw, "allowed": " / ".join(words)},
+                    )
+                )
             values[key] = choice
     if row.get("sex"):
         sex = _choice(row["sex"], SEX_WORDS, list(Sex.values))
@@ -194,8 +259,9 @@ def row_to_values(row: dict[str, str]) -> tuple[dict[str, Any], list[FieldError]
         try:
             values["claimed_birth_date"] = dt.date.fromisoformat(row["birth_date"][:10])
         except ValueError:
-            errors.append(FieldError("birth_date", codes.DATE_INVALID,
-                                     _("Write dates as YYYY-MM-DD.")))
+            errors.append(
+                FieldError("birth_date", codes.DATE_INVALID, _("Write dates as YYYY-MM-DD."))
+            )
     categories = set()
     for key in CATEGORY_COLUMNS:
         raw = row.get(key, "").lower()
@@ -217,11 +283,36 @@ def row_to_values(row: dict[str, str]) -> tuple[dict[str, Any], list[FieldError]
     return values, errors
 
 
-EXPORT_COLUMNS = ["name", "id_number", "sex", "birth_date", "age", "phone", "address",
-                  "region_code", "region_name", "hukou_type", "living_situation", "categories",
-                  "status"]
-EXPORT_HEADERS_ZH = ["姓名", "身份证号", "性别", "出生日期", "年龄", "联系电话", "住址", "社区代码",
-                     "社区", "户籍类型", "居住情况", "类别", "状态"]
+EXPORT_COLUMNS = [
+    "name",
+    "id_number",
+    "sex",
+    "birth_date",
+    "age",
+    "phone",
+    "address",
+    "region_code",
+    "region_name",
+    "hukou_type",
+    "living_situation",
+    "categories",
+    "status",
+]
+EXPORT_HEADERS_ZH = [
+    "姓名",
+    "身份证号",
+    "性别",
+    "出生日期",
+    "年龄",
+    "联系电话",
+    "住址",
+    "社区代码",
+    "社区",
+    "户籍类型",
+    "居住情况",
+    "类别",
+    "状态",
+]
 
 
 def export_bytes(rows: list[list[Any]]) -> bytes:

@@ -16,7 +16,10 @@ urlpatterns = [
     path("<uuid:elder_id>/reveal/", views.elder_reveal, name="reveal"),
     path("<uuid:elder_id>/audit/", views.elder_audit, name="audit"),
     path("<uuid:elder_id>/contacts/", views.contact_add, name="contact_add"),
-    path("<uuid:elder_id>/contacts/<int:contact_id>/remove/", views.contact_remove,
-         name="contact_remove"),
+    path(
+        "<uuid:elder_id>/contacts/<int:contact_id>/remove/",
+        views.contact_remove,
+        name="contact_remove",
+    ),
     path("<uuid:elder_id>/consents/", views.consent_record, name="consent"),
 ]

@@ -43,23 +43,35 @@ def parse_id_number(raw: str, field_name: str = "id_number") -> IdInfo | FieldEr
     if not number:
         return FieldError(field_name, codes.ID_REQUIRED, _("ID number is required."))
     if len(number) != 18:
-        return FieldError(field_name, codes.ID_LENGTH,
-                          _("An ID number has 18 characters; this one has %(n)d.")
-                          % {"n": len(number)})
+        return FieldError(
+            field_name,
+            codes.ID_LENGTH,
+            _("An ID number has 18 characters; this one has %(n)d.") % {"n": len(number)},
+        )
     if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
-        return FieldError(field_name, codes.ID_FORMAT,
-                          _("An ID number is 17 digits followed by a digit or X."))
+        return FieldError(
+            field_name, codes.ID_FORMAT, _("An ID number is 17 digits followed by a digit or X.")
+        )
     try:
         birth = ric.get_birth_date(number)
     except Exception:
-        return FieldError(field_name, codes.ID_BIRTH_DATE,
-                          _("The birth date inside the ID number is not a real date."))
+        return FieldError(
+            field_name,
+            codes.ID_BIRTH_DATE,
+            _("The birth date inside the ID number is not a real date."),
+        )
     if birth > timezone.localdate() or birth.year < 1880:
-        return FieldError(field_name, codes.ID_BIRTH_DATE,
-                          _("The birth date inside the ID number is not plausible."))
+        return FieldError(
+            field_name,
+            codes.ID_BIRTH_DATE,
+            _("The birth date inside the ID number is not plausible."),
+        )
     if ric.calc_check_digit(number) != number[17]:
-        return FieldError(field_name, codes.ID_CHECKSUM,
-                          _("The check digit of the ID number is wrong; please re-check it."))
+        return FieldError(
+            field_name,
+            codes.ID_CHECKSUM,
+            _("The check digit of the ID number is wrong; please re-check it."),
+        )
     sex = Sex.MALE if int(number[16]) % 2 == 1 else Sex.FEMALE
     return IdInfo(number=number, birth_date=birth, sex=sex)
 
@@ -71,8 +83,11 @@ def normalise_phone(raw: str) -> str:
 def check_phone(raw: str, field_name: str) -> str | FieldError:
     phone = normalise_phone(raw)
     if phone and not PHONE_RE.match(phone):
-        return FieldError(field_name, codes.PHONE_INVALID,
-                          _("Enter an 11-digit mobile number or a landline such as 0755-12345678."))
+        return FieldError(
+            field_name,
+            codes.PHONE_INVALID,
+            _("Enter an 11-digit mobile number or a landline such as 0755-12345678."),
+        )
     return phone
 
 
@@ -121,8 +136,9 @@ def check_elder_fields(values: dict[str, Any]) -> tuple[ElderData, list[FieldErr
     if not name:
         errors.append(FieldError("name", codes.NAME_REQUIRED, _("Name is required.")))
     elif len(name) > 50:
-        errors.append(FieldError("name", codes.NAME_TOO_LONG,
-                                 _("A name has at most 50 characters.")))
+        errors.append(
+            FieldError("name", codes.NAME_TOO_LONG, _("A name has at most 50 characters."))
+        )
     data.name = name
 
     parsed = parse_id_number(str(values.get("id_number") or ""))
@@ -132,14 +148,19 @@ def check_elder_fields(values: dict[str, Any]) -> tuple[ElderData, list[FieldErr
         data.id_number, data.birth_date, data.sex = parsed.number, parsed.birth_date, parsed.sex
         claimed_birth = values.get("claimed_birth_date")
         if claimed_birth and claimed_birth != parsed.birth_date:
-            errors.append(FieldError(
-                "birth_date", codes.BIRTH_DATE_MISMATCH,
-                _("Birth date %(given)s does not match the ID number (%(id)s).")
-                % {"given": claimed_birth, "id": parsed.birth_date}))
+            errors.append(
+                FieldError(
+                    "birth_date",
+                    codes.BIRTH_DATE_MISMATCH,
+                    _("Birth date %(given)s does not match the ID number (%(id)s).")
+                    % {"given": claimed_birth, "id": parsed.birth_date},
+                )
+            )
         claimed_sex = values.get("claimed_sex")
         if claimed_sex and claimed_sex != parsed.sex:
-            errors.append(FieldError("sex", codes.SEX_MISMATCH,
-                                     _("Sex does not match the ID number.")))
+            errors.append(
+                FieldError("sex", codes.SEX_MISMATCH, _("Sex does not match the ID number."))
+            )
 
     phone = check_phone(str(values.get("phone") or ""), "phone")
     if isinstance(phone, FieldError):
@@ -150,8 +171,11 @@ def check_elder_fields(values: dict[str, Any]) -> tuple[ElderData, list[FieldErr
     data.address = str(values.get("address") or "").strip()[:200]
     data.region_code = str(values.get("region_code") or "").strip()
     if not data.region_code:
-        errors.append(FieldError("region_code", codes.REGION_UNKNOWN,
-                                 _("Choose the community the person lives in.")))
+        errors.append(
+            FieldError(
+                "region_code", codes.REGION_UNKNOWN, _("Choose the community the person lives in.")
+            )
+        )
 
     for coord, low, high in (("latitude", -90.0, 90.0), ("longitude", -180.0, 180.0)):
         raw = values.get(coord)
@@ -162,9 +186,13 @@ def check_elder_fields(values: dict[str, Any]) -> tuple[ElderData, list[FieldErr
         except (TypeError, ValueError):
             number = float("nan")
         if not (low <= number <= high):
-            errors.append(FieldError(coord, codes.COORDINATE_INVALID,
-                                     _("Enter a number between %(low)s and %(high)s.")
-                                     % {"low": low, "high": high}))
+            errors.append(
+                FieldError(
+                    coord,
+                    codes.COORDINATE_INVALID,
+                    _("Enter a number between %(low)s and %(high)s.") % {"low": low, "high": high},
+                )
+            )
         else:
             setattr(data, coord, number)
 
@@ -173,18 +201,26 @@ def check_elder_fields(values: dict[str, Any]) -> tuple[ElderData, list[FieldErr
         if raw in (None, ""):
             continue
         if raw not in enum.values:
-            errors.append(FieldError(name_, codes.CHOICE_INVALID,
-                                     _("“%(value)s” is not one of the choices.")
-                                     % {"value": raw}))
+            errors.append(
+                FieldError(
+                    name_,
+                    codes.CHOICE_INVALID,
+                    _("“%(value)s” is not one of the choices.") % {"value": raw},
+                )
+            )
         else:
             setattr(data, name_, raw)
 
     categories = set(values.get("categories") or [])
     unknown = categories - CATEGORY_VALUES
     if unknown:
-        errors.append(FieldError("categories", codes.CHOICE_INVALID,
-                                 _("Unknown categories: %(names)s")
-                                 % {"names": ", ".join(sorted(unknown))}))
+        errors.append(
+            FieldError(
+                "categories",
+                codes.CHOICE_INVALID,
+                _("Unknown categories: %(names)s") % {"names": ", ".join(sorted(unknown))},
+            )
+        )
     data.categories = categories & CATEGORY_VALUES
     if data.living_situation == LivingSituation.ALONE:
         data.categories.add("living_alone")

@@ -81,16 +81,30 @@ def elder_list(request: HttpRequest) -> HttpResponse:
         raise Http404
     filters = _filters(request)
     page = paginate(request, selectors.elder_search(actor=request.user, filters=filters))
-    rows = [{"elder": e, "age": selectors.elder_age(e),
-             "categories": [Category(c).label for c in elder_categories(e)]}
-            for e in page.object_list]
-    return render_page(request, "elders/list.html", {
-        "page": page, "rows": rows, "filters": filters, "query": query_without_page(request),
-        "towns": _visible_towns(request.user), "categories": Category.choices,
-        "statuses": ElderStatus.choices,
-        "may_create": actor_has_perm(request.user, Perm.ELDERS_EDIT),
-        "may_export": actor_has_perm(request.user, Perm.ELDERS_EXPORT),
-    }, fragment="elders/htmx/results.html")
+    rows = [
+        {
+            "elder": e,
+            "age": selectors.elder_age(e),
+            "categories": [Category(c).label for c in elder_categories(e)],
+        }
+        for e in page.object_list
+    ]
+    return render_page(
+        request,
+        "elders/list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "filters": filters,
+            "query": query_without_page(request),
+            "towns": _visible_towns(request.user),
+            "categories": Category.choices,
+            "statuses": ElderStatus.choices,
+            "may_create": actor_has_perm(request.user, Perm.ELDERS_EDIT),
+            "may_export": actor_has_perm(request.user, Perm.ELDERS_EXPORT),
+        },
+        fragment="elders/htmx/results.html",
+    )
 
 
 def _get(request: HttpRequest, elder_id: uuid.UUID) -> Any:
@@ -104,13 +118,19 @@ def _get(request: HttpRequest, elder_id: uuid.UUID) -> Any:
 def elder_detail_page(request: HttpRequest, elder_id: uuid.UUID) -> HttpResponse:
     elder = _get(request, elder_id)
     user = request.user
-    return render(request, "elders/detail.html", {
-        "elder": elder, "data": elder_detail(elder),
-        "may_edit": selectors.elder_can(user, elder, Perm.ELDERS_EDIT),
-        "may_reveal": selectors.elder_can(user, elder, Perm.ELDERS_VIEW_PII),
-        "may_audit": selectors.elder_can(user, elder, Perm.AUDIT_VIEW),
-        "contact_form": ContactForm(), "consent_form": ConsentForm(),
-    })
+    return render(
+        request,
+        "elders/detail.html",
+        {
+            "elder": elder,
+            "data": elder_detail(elder),
+            "may_edit": selectors.elder_can(user, elder, Perm.ELDERS_EDIT),
+            "may_reveal": selectors.elder_can(user, elder, Perm.ELDERS_VIEW_PII),
+            "may_audit": selectors.elder_can(user, elder, Perm.AUDIT_VIEW),
+            "contact_form": ContactForm(),
+            "consent_form": ConsentForm(),
+        },
+    )
 
 
 @login_required
@@ -121,12 +141,20 @@ def elder_reveal(request: HttpRequest, elder_id: uuid.UUID) -> HttpResponse:
         revealed = services.elder_reveal(ctx=audit_ctx(request), elder=elder)
     except DomainError as exc:
         return render(request, "403.html", {"message": exc.message}, status=403)
-    return render_page(request, "elders/detail.html", {
-        "elder": elder, "data": elder_detail(elder, revealed), "revealed": True,
-        "may_edit": selectors.elder_can(request.user, elder, Perm.ELDERS_EDIT),
-        "may_audit": selectors.elder_can(request.user, elder, Perm.AUDIT_VIEW),
-        "contact_form": ContactForm(), "consent_form": ConsentForm(),
-    }, fragment="elders/htmx/personal.html")
+    return render_page(
+        request,
+        "elders/detail.html",
+        {
+            "elder": elder,
+            "data": elder_detail(elder, revealed),
+            "revealed": True,
+            "may_edit": selectors.elder_can(request.user, elder, Perm.ELDERS_EDIT),
+            "may_audit": selectors.elder_can(request.user, elder, Perm.AUDIT_VIEW),
+            "contact_form": ContactForm(),
+            "consent_form": ConsentForm(),
+        },
+        fragment="elders/htmx/personal.html",
+    )
 
 
 @login_required
@@ -144,11 +172,17 @@ def elder_create(request: HttpRequest) -> HttpResponse:
             return redirect("elders:detail", elder_id=elder.pk)
         except DomainError as exc:
             apply_errors(form, exc)
-            existing_id = next((e.params.get("existing_id") for e in exc.errors
-                                if e.params.get("existing_id")), None)
+            existing_id = next(
+                (e.params.get("existing_id") for e in exc.errors if e.params.get("existing_id")),
+                None,
+            )
     status = 422 if form.errors else 200
-    return render(request, "elders/form.html", {"form": form, "creating": True,
-                                                 "existing_id": existing_id}, status=status)
+    return render(
+        request,
+        "elders/form.html",
+        {"form": form, "creating": True, "existing_id": existing_id},
+        status=status,
+    )
 
 
 @login_required
@@ -164,24 +198,39 @@ def elder_edit(request: HttpRequest, elder_id: uuid.UUID) -> HttpResponse:
         plain = services.elder_plain(elder)
         if selectors.elder_can(request.user, elder, Perm.ELDERS_VIEW_PII):
             revealed = services.elder_reveal(ctx=audit_ctx(request), elder=elder)
-            id_number, phone, address = (revealed["id_number"], revealed["phone"],
-                                         revealed["address"])
+            id_number, phone, address = (
+                revealed["id_number"],
+                revealed["phone"],
+                revealed["address"],
+            )
         else:
-            id_number, phone, address = (elder.id_number_masked, elder.phone_masked,
-                                         MASKED_ADDRESS)
-        form = ElderForm(initial={
-            "name": plain.name, "id_number": id_number, "phone": phone,
-            "address": address, "region_code": plain.region_code,
-            "latitude": plain.latitude, "longitude": plain.longitude,
-            "hukou_type": plain.hukou_type, "living_situation": plain.living_situation,
-            "categories": sorted(plain.categories), "status": plain.status,
-            "status_date": plain.status_date,
-        }, communities=communities, editing=True)
+            id_number, phone, address = (elder.id_number_masked, elder.phone_masked, MASKED_ADDRESS)
+        form = ElderForm(
+            initial={
+                "name": plain.name,
+                "id_number": id_number,
+                "phone": phone,
+                "address": address,
+                "region_code": plain.region_code,
+                "latitude": plain.latitude,
+                "longitude": plain.longitude,
+                "hukou_type": plain.hukou_type,
+                "living_situation": plain.living_situation,
+                "categories": sorted(plain.categories),
+                "status": plain.status,
+                "status_date": plain.status_date,
+            },
+            communities=communities,
+            editing=True,
+        )
     if request.method == "POST" and form.is_valid():
         values = form.to_values()
         # Masked values shown to roles without personal-data rights mean "unchanged".
-        for key, masked in (("id_number", elder.id_number_masked),
-                            ("phone", elder.phone_masked), ("address", MASKED_ADDRESS)):
+        for key, masked in (
+            ("id_number", elder.id_number_masked),
+            ("phone", elder.phone_masked),
+            ("address", MASKED_ADDRESS),
+        ):
             if values.get(key) == masked:
                 values.pop(key)
         try:
@@ -204,8 +253,9 @@ def contact_add(request: HttpRequest, elder_id: uuid.UUID) -> HttpResponse:
             services.contact_add(ctx=audit_ctx(request), elder=elder, values=form.cleaned_data)
             messages.success(request, _("The contact was added."))
         except DomainError as exc:
-            messages.error(request, "; ".join(str(e.message) for e in exc.errors)
-                           or str(exc.message))
+            messages.error(
+                request, "; ".join(str(e.message) for e in exc.errors) or str(exc.message)
+            )
     else:
         messages.error(request, _("The contact was not added: check the fields."))
     return redirect("elders:detail", elder_id=elder.pk)
@@ -243,8 +293,9 @@ def elder_audit(request: HttpRequest, elder_id: uuid.UUID) -> HttpResponse:
     if not selectors.elder_can(request.user, elder, Perm.AUDIT_VIEW):
         raise Http404
     events = audit_list(actor=request.user, entity_type="elder", entity_id=str(elder.pk))
-    return render(request, "elders/audit.html", {"elder": elder,
-                                                 "page": paginate(request, events, 50)})
+    return render(
+        request, "elders/audit.html", {"elder": elder, "page": paginate(request, events, 50)}
+    )
 
 
 @login_required
@@ -262,14 +313,15 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        batch = importing.import_check(ctx=audit_ctx(request), filename=upload.name,
-                                       fileobj=upload.file)
+        batch = importing.import_check(
+            ctx=audit_ctx(request), filename=upload.name, fileobj=upload.file
+        )
         return redirect("elders:import_batch", batch_id=batch.pk)
     return render(request, "elders/import.html", {"form": form})
 
 
 def _batch(request: HttpRequest, batch_id: uuid.UUID) -> ImportBatch:
-    batch = ImportBatch.objects.filter(pk=batch_id, created_by=request.user).first()
+    batch = ImportBatch.objects.filter(pk=batch_id, created_by_id=request.user.pk).first()
     if batch is None:
         raise Http404
     return batch
@@ -278,11 +330,21 @@ def _batch(request: HttpRequest, batch_id: uuid.UUID) -> ImportBatch:
 @login_required
 def import_batch(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
     batch = _batch(request, batch_id)
-    percent = int(100 * (batch.imported_rows + len(batch.skipped_rows)) / batch.good_rows) \
-        if batch.good_rows else 100
-    return render_page(request, "elders/import_batch.html", {
-        "batch": batch, "percent": percent, "running": batch.state == ImportBatch.State.RUNNING,
-    }, fragment="elders/htmx/import_progress.html")
+    percent = (
+        int(100 * (batch.imported_rows + len(batch.skipped_rows)) / batch.good_rows)
+        if batch.good_rows
+        else 100
+    )
+    return render_page(
+        request,
+        "elders/import_batch.html",
+        {
+            "batch": batch,
+            "percent": percent,
+            "running": batch.state == ImportBatch.State.RUNNING,
+        },
+        fragment="elders/htmx/import_progress.html",
+    )
 
 
 @login_required

@@ -59,17 +59,23 @@ def list_regions(request: HttpRequest, query: Query[RegionQuery]) -> list[Region
     return list(selectors.region_list(parent=query.parent, level=query.level, q=query.q)[:2000])
 
 
-@router.get("/service-circle", response=CircleOut,
-            summary="What lies within walking distance of a point (the 15-minute circle)")
+@router.get(
+    "/service-circle",
+    response=CircleOut,
+    summary="What lies within walking distance of a point (the 15-minute circle)",
+)
 def service_circle(request: HttpRequest, query: Query[CircleQuery]) -> dict[str, Any]:
     communities = selectors.communities_near(lat=query.lat, lon=query.lon, metres=query.metres)
     elders = elders_near(actor=request.user, lat=query.lat, lon=query.lon, metres=query.metres)
     return {
         "metres": query.metres,
-        "communities": [{"code": r.code, "name": r.name, "distance_m": round(d, 1)}
-                        for r, d in communities],
-        "elders": [{"id": str(e.pk), "name": e.name, "region_code": e.region_id,
-                    "distance_m": round(d, 1)} for e, d in elders[:500]],
+        "communities": [
+            {"code": r.code, "name": r.name, "distance_m": round(d, 1)} for r, d in communities
+        ],
+        "elders": [
+            {"id": str(e.pk), "name": e.name, "region_code": e.region_id, "distance_m": round(d, 1)}
+            for e, d in elders[:500]
+        ],
         "elder_count": len(elders),
     }
 

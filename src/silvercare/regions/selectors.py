@@ -36,9 +36,7 @@ def region_list(
 
 def region_ancestors(region: Region) -> list[Region]:
     """From the province down to the region itself, in one query."""
-    codes = [
-        code_prefix(region.code, level).ljust(12, "0") for level in range(1, region.level + 1)
-    ]
+    codes = [code_prefix(region.code, level).ljust(12, "0") for level in range(1, region.level + 1)]
     by_code = Region.objects.in_bulk(codes)
     return [by_code[c] for c in codes if c in by_code]
 
@@ -81,7 +79,8 @@ def communities_near(*, lat: float, lon: float, metres: float) -> list[tuple[Reg
     )
     found = []
     for region in candidates:
-        assert region.latitude is not None and region.longitude is not None
+        assert region.latitude is not None
+        assert region.longitude is not None
         distance = haversine_m(lat, lon, region.latitude, region.longitude)
         if distance <= metres:
             found.append((region, distance))

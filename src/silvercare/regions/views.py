@@ -14,9 +14,15 @@ def region_browse(request: HttpRequest, code: str | None = None) -> HttpResponse
         region = selectors.region_get(code=code) if code else None
     except NotFound:
         raise Http404 from None
-    children = selectors.region_list(parent=region.code if region else None,
-                                     level=None if region else 1)
-    return render(request, "regions/browse.html", {
-        "region": region, "children": children,
-        "ancestors": selectors.region_ancestors(region) if region else [],
-    })
+    children = selectors.region_list(
+        parent=region.code if region else None, level=None if region else 1
+    )
+    return render(
+        request,
+        "regions/browse.html",
+        {
+            "region": region,
+            "children": children,
+            "ancestors": selectors.region_ancestors(region) if region else [],
+        },
+    )

@@ -30,13 +30,12 @@ from .config import (
     ScoringSettings,
 )
 from .errors import ERROR_CODES, ErrorCode, ScoringError
-from .gbt42195 import (
-    GBT42195,
+from .gbt42195 import GBT42195, preliminary_level
+from .gbt42195_rules import (
     LevelChangeInputs,
     LevelChangeReason,
     apply_level_change,
     diagnosis_group,
-    preliminary_level,
 )
 from .lawton_iadl import LAWTON_IADL
 from .ltc2021 import LTC2021, LTC_QUOTED_GRADING

@@ -40,6 +40,23 @@ def type_name(value: object) -> str:
     return type(value).__name__
 
 
+_TYPE_NAMES_ZH = {
+    "null": "空值",
+    "boolean": "布尔值",
+    "integer": "整数",
+    "number": "小数",
+    "string": "字符串",
+    "object": "对象",
+    "array": "数组",
+}
+
+
+def type_name_zh(value: object) -> str:
+    """The Chinese name of a value's type, for error messages."""
+    name = type_name(value)
+    return _TYPE_NAMES_ZH.get(name, name)
+
+
 def item_total(scores: Mapping[str, int], codes: tuple[str, ...]) -> int:
     return sum(scores[code] for code in codes)
 
@@ -60,7 +77,7 @@ def optional_bool(record: Mapping[str, Any], name: str) -> bool | None:
         return value
     raise invalid_field(
         name,
-        f"字段 {name} 必须为布尔值（true/false），实际为 {type_name(value)}",
+        f"字段 {name} 必须为布尔值（true/false），实际为 {type_name_zh(value)}",
         f"field {name} must be a boolean (true/false), got {type_name(value)}",
     )
 
@@ -73,14 +90,14 @@ def optional_str_list(record: Mapping[str, Any], name: str) -> tuple[str, ...]:
     if not isinstance(value, list | tuple):
         raise invalid_field(
             name,
-            f"字段 {name} 必须为字符串列表，实际为 {type_name(value)}",
+            f"字段 {name} 必须为字符串列表，实际为 {type_name_zh(value)}",
             f"field {name} must be a list of strings, got {type_name(value)}",
         )
     for position, element in enumerate(value):
         if not isinstance(element, str):
             raise invalid_field(
                 name,
-                f"字段 {name} 的第 {position} 项必须为字符串，实际为 {type_name(element)}",
+                f"字段 {name} 的第 {position} 项必须为字符串，实际为 {type_name_zh(element)}",
                 f"field {name}: element {position} must be a string, got {type_name(element)}",
             )
     return tuple(value)
@@ -101,7 +118,7 @@ def optional_count_map(
     if not isinstance(value, Mapping):
         raise invalid_field(
             name,
-            f"字段 {name} 必须为对象（键：{allowed}），实际为 {type_name(value)}",
+            f"字段 {name} 必须为对象（键：{allowed}），实际为 {type_name_zh(value)}",
             f"field {name} must be an object (keys: {allowed}), got {type_name(value)}",
         )
     for key, count in value.items():

@@ -73,6 +73,10 @@ class ScoringError(ValueError):
             f"index={self.index!r}, message_en={self.message_en!r})"
         )
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-only arguments: rebuild explicitly so the error survives pickling.
+        return (_restore, (self.code, self.item, self.message_zh, self.message_en, self.index))
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready description, for API error bodies and stored import logs."""
         return {
@@ -82,3 +86,9 @@ class ScoringError(ValueError):
             "message_zh": self.message_zh,
             "message_en": self.message_en,
         }
+
+
+def _restore(
+    code: ErrorCode, item: str | None, message_zh: str, message_en: str, index: int | None
+) -> ScoringError:
+    return ScoringError(code, item=item, message_zh=message_zh, message_en=message_en, index=index)

@@ -7,7 +7,8 @@ from typing import Final
 
 from .barthel import BARTHEL
 from .common import Rule, band_rule
-from .gbt42195 import GBT42195, score_gbt42195
+from .gbt42195 import GBT42195
+from .gbt42195_rules import score_gbt42195
 from .lawton_iadl import LAWTON_IADL, score_lawton
 from .ltc2021 import LTC2021, score_ltc2021
 from .types import Instrument

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .common import is_int, type_name
+from .common import is_int, type_name, type_name_zh
 from .config import LawtonSettings, LevelChangeRules, LtcGradingConfig, ScoringSettings
 from .errors import ScoringError
 from .registry import get_registered, instrument_codes
@@ -88,7 +88,7 @@ def validate_items(instrument: Instrument, items: object) -> dict[str, int]:
         raise ScoringError(
             "invalid_field",
             item="items",
-            message_zh=f"字段 items 必须为对象（条目编码 → 分值），实际为 {type_name(items)}",
+            message_zh=f"字段 items 必须为对象（条目编码 → 分值），实际为 {type_name_zh(items)}",
             message_en=f"field items must be an object (item code → score), got {type_name(items)}",
         )
     known = set(instrument.item_codes)
@@ -116,7 +116,7 @@ def validate_items(instrument: Instrument, items: object) -> dict[str, int]:
             raise ScoringError(
                 "invalid_score",
                 item=item.code,
-                message_zh=f"条目 {item.code} 的分值必须为整数，实际为 {type_name(value)} "
+                message_zh=f"条目 {item.code} 的分值必须为整数，实际为 {type_name_zh(value)} "
                 f"{value!r}（允许：{allowed}）",
                 message_en=f"score of {item.code} must be an integer, got {type_name(value)} "
                 f"{value!r} (allowed: {allowed})",
@@ -137,7 +137,7 @@ def _score(record: object, settings: ScoringSettings) -> dict[str, Any]:
         raise ScoringError(
             "invalid_field",
             item=None,
-            message_zh=f"记录必须为对象，实际为 {type_name(record)}",
+            message_zh=f"记录必须为对象，实际为 {type_name_zh(record)}",
             message_en=f"a record must be an object, got {type_name(record)}",
         )
     code = record.get("instrument")

@@ -901,8 +901,10 @@ def test_ltc_grade_only_with_an_explicit_config_and_labelled() -> None:
 
 
 def test_ltc_zero_scores_with_quoted_config() -> None:
-    items = {code: 0 for code in LTC_SCORES}
-    result = score_record({"instrument": "ltc-2021", "items": items}, ltc_grading=LTC_QUOTED_GRADING)
+    items = dict.fromkeys(LTC_SCORES, 0)
+    result = score_record(
+        {"instrument": "ltc-2021", "items": items}, ltc_grading=LTC_QUOTED_GRADING
+    )
     assert result["grade"]["level"] == 5
     assert result["grade"]["name_zh"] == "重度失能Ⅲ级"
 
@@ -1016,3 +1018,13 @@ def test_package_imports_nothing_outside_the_standard_library() -> None:
                 continue
             for name in names:
                 assert name.split(".")[0] in sys.stdlib_module_names, (path.name, name)
+
+
+def test_scoring_error_survives_pickling() -> None:
+    import pickle
+
+    error = raise_error({"instrument": "x"})
+    error.index = 3
+    copy = pickle.loads(pickle.dumps(error))  # noqa: S301 - our own object
+    assert copy.to_dict() == error.to_dict()
+    assert str(copy) == str(error)

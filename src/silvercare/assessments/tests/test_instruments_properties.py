@@ -8,10 +8,12 @@ import pytest
 
 pytest.importorskip("hypothesis")
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+import itertools
 
-from silvercare.assessments.instruments import (  # noqa: E402
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from silvercare.assessments.instruments import (
     BARTHEL,
     GBT42195,
     LTC2021,
@@ -107,7 +109,7 @@ def test_gbt_without_change_fields_final_equals_preliminary(items: dict[str, int
 
 def test_level_is_monotonic_non_increasing_in_total() -> None:
     levels = [preliminary_level(total) for total in range(91)]
-    assert all(a >= b for a, b in zip(levels, levels[1:], strict=False))
+    assert all(a >= b for a, b in itertools.pairwise(levels))
     assert (levels[0], levels[90]) == (4, 0)
 
 

@@ -50,10 +50,15 @@ def test_wrong_check_digit_is_rejected() -> None:
 
 def test_claimed_birth_date_and_sex_must_agree() -> None:
     number = id_number(dt.date(1950, 6, 1), male=True)
-    _data, errors = check_elder_fields({
-        "name": "李明", "id_number": number, "region_code": "440304001001",
-        "claimed_birth_date": dt.date(1950, 6, 2), "claimed_sex": "F",
-    })
+    _data, errors = check_elder_fields(
+        {
+            "name": "李明",
+            "id_number": number,
+            "region_code": "440304001001",
+            "claimed_birth_date": dt.date(1950, 6, 2),
+            "claimed_sex": "F",
+        }
+    )
     assert {e.code for e in errors} == {codes.BIRTH_DATE_MISMATCH, codes.SEX_MISMATCH}
 
 
@@ -67,8 +72,13 @@ def test_phone_formats() -> None:
 
 
 def test_living_alone_situation_sets_the_category() -> None:
-    data, errors = check_elder_fields({"name": "李明", "id_number": id_number(),
-                                       "region_code": "440304001001",
-                                       "living_situation": "alone"})
+    data, errors = check_elder_fields(
+        {
+            "name": "李明",
+            "id_number": id_number(),
+            "region_code": "440304001001",
+            "living_situation": "alone",
+        }
+    )
     assert errors == []
     assert "living_alone" in data.categories

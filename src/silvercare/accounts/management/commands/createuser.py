@@ -27,9 +27,13 @@ class Command(BaseCommand):
         password = options["password"] or getpass.getpass("Password: ")
         try:
             user = user_create(
-                ctx=AuditContext(actor=None, via="command"), username=options["username"],
-                password=password, display_name=options["display_name"],
-                grants=[(options["role"], options["region"])], check_actor=False)
+                ctx=AuditContext(actor=None, via="command"),
+                username=options["username"],
+                password=password,
+                display_name=options["display_name"],
+                grants=[(options["role"], options["region"])],
+                check_actor=False,
+            )
         except DomainError as exc:
             details = "; ".join(f"{e.field}: {e.message}" for e in exc.errors)
             raise CommandError(f"{exc.message} {details}") from exc

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import IO, Any, cast
 
 from django.core.management.base import BaseCommand, CommandParser
 from rich.console import Console
@@ -19,11 +19,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--elders", type=int, default=10_000)
-        parser.add_argument("--if-empty", action="store_true",
-                            help="Do nothing when the registry already holds elders.")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when the registry already holds elders.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        console = Console(file=self.stdout._out)  # type: ignore[attr-defined]
+        console = Console(file=cast(IO[str], self.stdout))
         if options["if_empty"] and Elder.objects.exists():
             console.print("Registry not empty: demo city left as it is.")
         else:
@@ -34,8 +37,10 @@ class Command(BaseCommand):
                     bar.update(task, description=f"demo: {stage}", completed=done, total=total)
 
                 result = demo_build(elders=options["elders"], progress=report)
-            console.print(f"Demo city ready: {result['elders_created']} elders created, "
-                          f"{result['users_created']} users created.")
+            console.print(
+                f"Demo city ready: {result['elders_created']} elders created, "
+                f"{result['users_created']} users created."
+            )
         table = Table(title=f"Demo logins (password for all: {DEMO_PASSWORD})")
         table.add_column("username")
         table.add_column("role")

@@ -1,0 +1,151 @@
+"""Walk every page and API operation as a community worker of another district and prove
+that nothing of street A's elder leaks: not the name, not the masked or full ID number."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from silvercare.accounts.services import token_create
+from silvercare.audit.services import AuditContext
+from silvercare.common import crypto
+from silvercare.common.testing import COMMUNITY_A1, client_for, make_elder
+from silvercare.elders.importing import import_check
+from silvercare.elders.services import contact_add
+
+pytestmark = pytest.mark.django_db
+SKIP_PREFIXES = (
+    "admin/",
+    "static/",
+    "api/v1/",
+)  # admin: staff only (tested below); API: via OpenAPI
+
+
+def _walk(resolver: URLResolver, prefix: str = "") -> list[str]:
+    routes = []
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            routes += _walk(entry, route)
+        elif isinstance(entry, URLPattern):
+            routes.append(route)
+    return routes
+
+
+@pytest.fixture
+def secret_world(worker: Any, other_worker: Any) -> dict[str, Any]:
+    elder = make_elder(worker, COMMUNITY_A1, name="绝密老人")
+    ctx = AuditContext(actor=worker)
+    contact = contact_add(
+        ctx=ctx,
+        elder=elder,
+        values={"name": "绝密联系人", "relationship": "child", "phone": "13666666666"},
+    )
+    token, _raw = token_create(ctx=ctx, name="worker-token")
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["姓名", "身份证号", "社区代码"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    batch = import_check(ctx=ctx, filename="secret.xlsx", fileobj=buf)
+    number = crypto.decrypt(elder.id_number_enc, purpose="elder.id_number")
+    return {
+        "ids": {
+            "elder_id": str(elder.pk),
+            "contact_id": str(contact.pk),
+            "batch_id": str(batch.pk),
+            "token_id": str(token.pk),
+            "user_id": str(worker.pk),
+            "code": COMMUNITY_A1,
+        },
+        "markers": [
+            "绝密老人",
+            "绝密联系人",
+            elder.id_number_masked,
+            number,
+            "136****6666",
+            "secret.xlsx",
+        ],
+        "outsider": client_for(other_worker),
+    }
+
+
+def _fill(route: str, ids: dict[str, str]) -> str:
+    route = route.replace("^", "").replace("$", "")
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: ids[m.group(1)], route)
+
+
+def _assert_clean(response: Any, markers: list[str], where: str) -> None:
+    body = response.content.decode(errors="replace")
+    for marker in markers:
+        assert marker not in body, f"{where} leaks {marker!r}"
+
+
+def test_every_page_hides_foreign_records(secret_world: dict[str, Any]) -> None:
+    outsider: Client = secret_world["outsider"]
+    routes = [r for r in _walk(get_resolver()) if not r.startswith(SKIP_PREFIXES)]
+    assert len(routes) > 20
+    checked = 0
+    for route in routes:
+        url = _fill(route, secret_world["ids"])
+        names_foreign_record = any(
+            f"<{k}" in route or f":{k}>" in route
+            for k in ("elder_id", "contact_id", "batch_id", "token_id", "user_id")
+        )
+        for method in ("get", "post"):
+            response = getattr(outsider, method)(url)
+            _assert_clean(response, secret_world["markers"], f"{method.upper()} {url}")
+            if names_foreign_record:
+                assert response.status_code in (302, 404, 405), (method, url, response.status_code)
+            checked += 1
+    # List pages with filters that would match the foreign elder.
+    for url in [
+        "/elders/?q=绝密",
+        "/elders/?q=jm",
+        "/elders/?region=440304",
+        "/elders/export.xlsx?q=绝密",
+        "/audit/",
+        "/accounts/users/",
+    ]:
+        _assert_clean(outsider.get(url), secret_world["markers"], url)
+    assert checked > 40
+
+
+def test_every_api_operation_hides_foreign_records(secret_world: dict[str, Any]) -> None:
+    outsider: Client = secret_world["outsider"]
+    doc = outsider.get("/api/v1/openapi.json").json()
+    operations = 0
+    for path, methods in doc["paths"].items():
+        url = re.sub(r"\{(\w+)\}", lambda m: secret_world["ids"][m.group(1)], path)
+        for method in methods:
+            response = outsider.generic(method.upper(), url, "{}", content_type="application/json")
+            _assert_clean(response, secret_world["markers"], f"{method.upper()} {url}")
+            if "{elder_id}" in path or "{token_id}" in path:
+                assert response.status_code in (404, 422), (method, url, response.status_code)
+            operations += 1
+    for url in [
+        "/api/v1/elders/?q=绝密",
+        "/api/v1/elders/?region=440304",
+        "/api/v1/regions/service-circle?lat=22.551&lon=114.091&metres=5000",
+    ]:
+        response = outsider.get(url)
+        assert response.status_code == 200
+        _assert_clean(response, secret_world["markers"], url)
+    assert operations >= 9
+
+
+def test_back_office_is_for_system_administrators_only(secret_world: dict[str, Any]) -> None:
+    outsider: Client = secret_world["outsider"]
+    response = outsider.get("/admin/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
