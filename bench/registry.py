@@ -72,12 +72,30 @@ COLUMNS = [
     "region_id",
 ]
 
-# Indexes to try, in the bench database only (never in the project's migrations from here).
-# name -> (SQL, the Django form a migration would carry)
+# Indexes to try, in the bench database only (never in the project's migrations from here):
+# name -> (SQL, the equivalent Django ``Meta.indexes`` entry a migration would add).
 CANDIDATE_INDEXES: dict[str, tuple[str, str]] = {
     "bench_elder_name_like": (
         f"CREATE INDEX bench_elder_name_like ON {TABLE} (name varchar_pattern_ops)",
         'models.Index(fields=["name"], name="elder_name_like", opclasses=["varchar_pattern_ops"])',
+    ),
+    "bench_elder_name_like_cover": (
+        f"CREATE INDEX bench_elder_name_like_cover ON {TABLE} (name varchar_pattern_ops)"
+        " INCLUDE (region_id)",
+        'models.Index(fields=["name"], name="elder_name_like", opclasses=["varchar_pattern_ops"],'
+        ' include=["region"])',
+    ),
+    "bench_elder_initials_cover": (
+        f"CREATE INDEX bench_elder_initials_cover ON {TABLE} (name_initials varchar_pattern_ops)"
+        " INCLUDE (region_id, name, id)",
+        'models.Index(fields=["name_initials"], name="elder_initials_like",'
+        ' opclasses=["varchar_pattern_ops"], include=["region", "name", "id"])',
+    ),
+    "bench_elder_initials_name": (
+        f"CREATE INDEX bench_elder_initials_name ON {TABLE} (name_initials, name, id)"
+        " INCLUDE (region_id)",
+        'models.Index(fields=["name_initials", "name", "id"], name="elder_initials_name",'
+        ' include=["region"])',
     ),
 }
 
@@ -108,7 +126,8 @@ def setup_django() -> None:
         )
 
 
-def sql_rows(sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+def sql_rows(sql: str, params: list[Any] | tuple[Any, ...] | None = ()) -> list[tuple[Any, ...]]:
+    """Rows of a statement; ``params=None`` runs ``sql`` verbatim (``%`` is not a placeholder)."""
     from django.db import connection
 
     with connection.cursor() as cur:
@@ -337,7 +356,9 @@ def secondary_indexes() -> list[tuple[str, str]]:
     ]
 
 
-def load_elders(total: int, *, seed: int, creator_id: int, workers: int, chunk_size: int) -> dict:
+def load_elders(
+    total: int, *, seed: int, creator_id: int, workers: int, chunk_size: int
+) -> dict[str, Any]:
     from django.db import connection, connections, transaction
 
     present = sql_value(f"SELECT count(*) FROM {TABLE}")
@@ -370,9 +391,17 @@ def load_elders(total: int, *, seed: int, creator_id: int, workers: int, chunk_s
         sql_exec("SET LOCAL maintenance_work_mem = '512MB'")
         if present:
             sql_exec(f"TRUNCATE {TABLE} CASCADE")
+        # Build secondary indexes and check foreign keys once after the COPY, not per row.
         dropped = secondary_indexes()
         for name, _definition in dropped:
             sql_exec(f'DROP INDEX "{name}"')
+        foreign_keys = sql_rows(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
+            [TABLE],
+        )
+        for name, _definition in foreign_keys:
+            sql_exec(f'ALTER TABLE {TABLE} DROP CONSTRAINT "{name}"')
         raw = connection.connection
         assert raw is not None
         columns = ", ".join(COLUMNS)
@@ -386,7 +415,8 @@ def load_elders(total: int, *, seed: int, creator_id: int, workers: int, chunk_s
                     print(f"  {written:>10,} rows  {rate:,.0f} rows/s")
         timings["generate_copy_s"] = time.perf_counter() - started
         mark = time.perf_counter()
-        sql_exec("SET CONSTRAINTS ALL IMMEDIATE")  # run the deferred foreign-key checks now
+        for name, definition in foreign_keys:  # validated by one query each
+            sql_exec(f'ALTER TABLE {TABLE} ADD CONSTRAINT "{name}" {definition}')
         timings["foreign_key_checks_s"] = time.perf_counter() - mark
         mark = time.perf_counter()
         for _name, definition in dropped:
@@ -420,24 +450,38 @@ def load_elders(total: int, *, seed: int, creator_id: int, workers: int, chunk_s
 
 
 def apply_index_mode(mode: str) -> list[str]:
-    existing = {name for name, _ in secondary_indexes()}
-    sql_exec("SET statement_timeout = 0")
-    for name, (create_sql, _django) in CANDIDATE_INDEXES.items():
-        if mode == "candidates" and name not in existing:
-            started = time.perf_counter()
-            sql_exec(create_sql)
-            print(f"created candidate index {name} in {time.perf_counter() - started:.1f} s")
-        elif mode == "baseline" and name in existing:
-            sql_exec(f'DROP INDEX "{name}"')
-            print(f"dropped candidate index {name}")
-    if mode == "candidates":
-        sql_exec(f"ANALYZE {TABLE}")
-    sql_exec("RESET statement_timeout")
-    return [name for name in CANDIDATE_INDEXES if name in {n for n, _ in secondary_indexes()}]
+    """``as-is``: leave the table alone; ``none``: drop every candidate index; ``all`` or a
+    comma-separated list of candidate names: exactly those present. Returns those present."""
+    if mode != "as-is":
+        wanted = (
+            set()
+            if mode == "none"
+            else set(CANDIDATE_INDEXES)
+            if mode == "all"
+            else {n.strip() for n in mode.split(",") if n.strip()}
+        )
+        unknown = wanted - set(CANDIDATE_INDEXES)
+        if unknown:
+            sys.exit(f"unknown candidate index(es): {', '.join(sorted(unknown))}")
+        existing = {name for name, _ in secondary_indexes()}
+        sql_exec("SET statement_timeout = 0")
+        for name, (create_sql, _django) in CANDIDATE_INDEXES.items():
+            if name in wanted and name not in existing:
+                started = time.perf_counter()
+                sql_exec(create_sql)
+                print(f"created candidate index {name} in {time.perf_counter() - started:.1f} s")
+            elif name not in wanted and name in existing:
+                sql_exec(f'DROP INDEX "{name}"')
+                print(f"dropped candidate index {name}")
+        sql_exec(f"VACUUM (ANALYZE) {TABLE}")
+        sql_exec("RESET statement_timeout")
+    present = {name for name, _ in secondary_indexes()}
+    return [name for name in CANDIDATE_INDEXES if name in present]
 
 
 def simulate_count_cap(cap: int) -> None:
-    """Stand-in for a code change: counts of the elder queryset stop at ``cap`` + 1."""
+    """Stand-in for a code change: counting the elder queryset stops at ``cap`` + 1 rows
+    (``SELECT COUNT(*) FROM (SELECT ... LIMIT cap+1)``); pages would show "cap+ elders"."""
     from django.db.models import QuerySet
 
     from silvercare.elders.models import ElderQuerySet
@@ -450,7 +494,36 @@ def simulate_count_cap(cap: int) -> None:
         return original(self[: cap + 1])
 
     ElderQuerySet.count = capped_count  # type: ignore[method-assign]
-    print(f"SIMULATED CODE CHANGE: elder counts capped at {cap + 1:,}")
+    print(f"SIMULATED CODE CHANGE: elder counts stop at {cap + 1:,}")
+
+
+def simulate_initials_order(mode: str) -> None:
+    """Stand-in for a code change in ``elders.selectors.elder_search`` for pinyin-initials
+    searches under the default sort. ``lower``: ORDER BY LOWER(name), id (same order for
+    Chinese names, but no index provides it, so PostgreSQL filters first and sorts the
+    matches); ``initials``: add name_initials >= q AND < q' (usable by a plain btree in any
+    collation) and ORDER BY name_initials, name, id (matches grouped by their initials)."""
+    from django.db.models.functions import Lower
+
+    from silvercare.elders import selectors
+
+    original = selectors.elder_search
+
+    def patched(*, actor: Any, filters: Any) -> Any:
+        qs = original(actor=actor, filters=filters)
+        q = filters.q.strip()
+        if not selectors.ASCII_INITIALS.match(q) or filters.sort not in ("", "name"):
+            return qs
+        if mode == "lower":
+            return qs.order_by(Lower("name"), "id")
+        low = q.lower()
+        high = low[:-1] + chr(ord(low[-1]) + 1)
+        return qs.filter(name_initials__gte=low, name_initials__lt=high).order_by(
+            "name_initials", "name", "id"
+        )
+
+    selectors.elder_search = patched
+    print(f"SIMULATED CODE CHANGE: initials searches ordered by {mode}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -492,6 +565,7 @@ class Result:
     db_mean_ms: float
     errors: int
     passes: bool
+    load_avg: float  # 1-minute load average after the scenario (other work on the machine)
     variants: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
@@ -675,11 +749,14 @@ def run_scenario(
         db_mean_ms=round(sum(d for _, d, _ in timings) / len(timings), 1),
         errors=len(errors),
         passes=p95 <= GOAL_P95_MS and not errors,
+        load_avg=round(os.getloadavg()[0], 2),
         variants=variants,
     )
 
 
-def explain_scenario(client: Any, scenario: Scenario, rng: random.Random, min_ms: float) -> list:
+def explain_scenario(
+    client: Any, scenario: Scenario, rng: random.Random, min_ms: float
+) -> list[dict[str, Any]]:
     """Run one request of the scenario, EXPLAIN ANALYZE its slowest SQL statements."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -698,7 +775,7 @@ def explain_scenario(client: Any, scenario: Scenario, rng: random.Random, min_ms
         for query in queries[:2]:
             if float(query["time"]) * 1000 < min_ms:
                 continue
-            plan = sql_rows("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
+            plan = sql_rows("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"], None)
             out.append(
                 {
                     "path": sample.path,
@@ -760,20 +837,23 @@ def exact_command() -> str:
 def print_table(results: list[Result]) -> None:
     print()
     header = f"{'user':<17} {'measurement':<28} {'n':>4} {'p50':>7} {'p95':>7} {'max':>7}"
-    print(header + f" {'db mean':>8}  goal p95<={GOAL_P95_MS:.0f}ms")
+    print(header + f" {'db mean':>8} {'load':>5}  goal p95<={GOAL_P95_MS:.0f}ms")
     print("-" * (len(header) + 24))
     for r in results:
         verdict = "ok" if r.passes else ("ERRORS" if r.errors else "SLOW")
         print(
             f"{r.user:<17} {r.scenario:<28} {r.n:>4} {r.p50_ms:>7.1f} {r.p95_ms:>7.1f}"
-            f" {r.max_ms:>7.1f} {r.db_mean_ms:>8.1f}  {verdict}"
+            f" {r.max_ms:>7.1f} {r.db_mean_ms:>8.1f} {r.load_avg:>5.2f}  {verdict}"
         )
         for variant, v in r.variants.items():
             print(
                 f"{'':<17} {'  · ' + variant:<28} {int(v['n']):>4} {v['p50_ms']:>7.1f}"
                 f" {v['p95_ms']:>7.1f} {v['max_ms']:>7.1f}"
             )
-    print("(milliseconds, wall time per request through django.test.Client; db = time in SQL)")
+    print(
+        "(milliseconds, wall time per request through django.test.Client; db mean = time in"
+        " SQL; load = 1-minute load average after the scenario)"
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -794,9 +874,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--indexes",
-        choices=["as-is", "baseline", "candidates"],
         default="as-is",
-        help="baseline: drop the bench's candidate indexes; candidates: create them",
+        help="candidate indexes to have: as-is (default, touch nothing), none, all, or a "
+        f"comma-separated subset of: {', '.join(CANDIDATE_INDEXES)}",
+    )
+    parser.add_argument(
+        "--initials-order",
+        choices=["as-is", "lower", "initials"],
+        default="as-is",
+        help="simulate a code change to the ordering of pinyin-initials searches",
     )
     parser.add_argument(
         "--count-cap",
@@ -830,6 +916,8 @@ def main(argv: list[str] | None = None) -> None:
     candidates = apply_index_mode(args.indexes)
     if args.count_cap:
         simulate_count_cap(args.count_cap)
+    if args.initials_order != "as-is":
+        simulate_initials_order(args.initials_order)
     rows = sql_value(f"SELECT count(*) FROM {TABLE}")
     info = machine()
     only = {s.strip() for s in args.only.split(",") if s.strip()}
@@ -875,7 +963,7 @@ def main(argv: list[str] | None = None) -> None:
     print("\nmachine:", json.dumps(info, ensure_ascii=False))
     print(
         f"elders in table: {rows:,}  indexes: {args.indexes} {candidates}  "
-        f"count cap: {args.count_cap or 'off'}"
+        f"count cap: {args.count_cap or 'off'}  initials order: {args.initials_order}"
     )
     print("command:", command)
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
@@ -893,6 +981,7 @@ def main(argv: list[str] | None = None) -> None:
                 "indexes_mode": args.indexes,
                 "candidate_indexes_present": candidates,
                 "count_cap": args.count_cap,
+                "initials_order": args.initials_order,
                 "table_indexes": [d for _, d in secondary_indexes()],
                 "goal_p95_ms": GOAL_P95_MS,
                 "results": [asdict(r) for r in results],

@@ -3,6 +3,7 @@ that nothing of street A's elder leaks: not the name, not the masked or full ID 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -11,9 +12,10 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from silvercare.accounts.services import token_create
+from silvercare.assessments.services import assessment_book, qualification_add
 from silvercare.audit.services import AuditContext
 from silvercare.common import crypto
-from silvercare.common.testing import COMMUNITY_A1, client_for, make_elder
+from silvercare.common.testing import COMMUNITY_A1, client_for, make_elder, make_user
 from silvercare.elders.importing import import_check
 from silvercare.elders.services import contact_add
 
@@ -59,6 +61,17 @@ def secret_world(worker: Any, other_worker: Any) -> dict[str, Any]:
     buf.seek(0)
     batch = import_check(ctx=ctx, filename="secret.xlsx", fileobj=buf)
     number = crypto.decrypt(elder.id_number_enc, purpose="elder.id_number")
+    assessor = make_user("assessor", "440304000000")
+    qualification_add(
+        ctx=ctx,
+        user=assessor,
+        certificate_no="X",
+        valid_from=dt.date(2020, 1, 1),
+        check_actor=False,
+    )
+    assessment = assessment_book(
+        ctx=ctx, elder=elder, reason="first", scheduled_for=dt.date(2026, 1, 5), assessor=assessor
+    )
     return {
         "ids": {
             "elder_id": str(elder.pk),
@@ -67,6 +80,8 @@ def secret_world(worker: Any, other_worker: Any) -> dict[str, Any]:
             "token_id": str(token.pk),
             "user_id": str(worker.pk),
             "code": COMMUNITY_A1,
+            "assessment_id": str(assessment.pk),
+            "action": "submit",
         },
         "markers": [
             "绝密老人",
@@ -75,6 +90,7 @@ def secret_world(worker: Any, other_worker: Any) -> dict[str, Any]:
             number,
             "136****6666",
             "secret.xlsx",
+            assessment.number,
         ],
         "outsider": client_for(other_worker),
     }
@@ -100,7 +116,7 @@ def test_every_page_hides_foreign_records(secret_world: dict[str, Any]) -> None:
         url = _fill(route, secret_world["ids"])
         names_foreign_record = any(
             f"<{k}" in route or f":{k}>" in route
-            for k in ("elder_id", "contact_id", "batch_id", "token_id", "user_id")
+            for k in ("elder_id", "contact_id", "batch_id", "token_id", "user_id", "assessment_id")
         )
         for method in ("get", "post"):
             response = getattr(outsider, method)(url)
@@ -130,7 +146,7 @@ def test_every_api_operation_hides_foreign_records(secret_world: dict[str, Any])
         for method in methods:
             response = outsider.generic(method.upper(), url, "{}", content_type="application/json")
             _assert_clean(response, secret_world["markers"], f"{method.upper()} {url}")
-            if "{elder_id}" in path or "{token_id}" in path:
+            if any(f"{{{k}}}" in path for k in ("elder_id", "token_id", "assessment_id")):
                 assert response.status_code in (404, 422), (method, url, response.status_code)
             operations += 1
     for url in [

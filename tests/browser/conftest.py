@@ -7,6 +7,7 @@ Shenzhen (Chinese locale, China time). Every test module is marked ``browser``.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,6 +22,7 @@ from tests.browser.support import sign_in
 # from a thread with a running loop unless told that this is safe (it is: nothing else runs).
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
+log = logging.getLogger(__name__)
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -64,14 +66,14 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 @pytest.fixture
 def page(page: Page) -> Iterator[Page]:
     """The plugin's page, failing the test on an uncaught script error. Console errors
-    (e.g. CSP refusals) are printed, so they show up in a failing test's output."""
+    (e.g. CSP refusals) are logged, so they show up in a failing test's report."""
     page.set_default_timeout(10_000)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
 
     def console(message: ConsoleMessage) -> None:
         if message.type == "error":
-            print(f"console error on {page.url}: {message.text}")
+            log.warning("console error on %s: %s", page.url, message.text)
 
     page.on("console", console)
     yield page

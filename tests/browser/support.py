@@ -35,11 +35,6 @@ def chinese_catalogue() -> Path:
     return Path(settings.LOCALE_PATHS[0]) / "zh_Hans" / "LC_MESSAGES" / "django.po"
 
 
-def is_translated(msgid: str) -> bool:
-    """True once SilverCare's own catalogue gives ``msgid`` a Chinese text."""
-    return chinese_catalogue().exists() and ui_text(msgid) != msgid
-
-
 def has_cjk(text: str) -> bool:
     return re.search(r"[\u4e00-\u9fff]", text) is not None
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 from openpyxl import Workbook
 from playwright.sync_api import Page, expect
 
@@ -16,6 +17,7 @@ from silvercare.common import testing
 from tests.browser.support import axe_blocking, axe_report, sign_in, submit_login, ui_text
 
 pytestmark = pytest.mark.browser
+log = logging.getLogger(__name__)
 
 SHENZHEN = "440300000000"
 
@@ -45,7 +47,7 @@ ERRORLIST_ALERT = KnownIssue(
 
 class AxeAudit:
     """Runs axe on page after page, collects the serious and critical violations, and prints
-    the lesser ones (shown with ``-s`` or when the test fails)."""
+    the lesser ones (in the captured log of a failing test, or with ``-o log_cli=true``)."""
 
     def __init__(self, page: Page, known_issues: tuple[KnownIssue, ...] = ()) -> None:
         self.page = page
@@ -82,9 +84,11 @@ class AxeAudit:
     def assert_clean(self) -> None:
         advisory = "\n".join(axe_report(where, v) for where, v in self.advisory.items())
         if advisory:
-            print(f"axe, moderate and minor:\n{advisory}")
+            log.warning("axe, moderate and minor:\n%s", advisory)
         for issue, nodes in self.known_seen.items():
-            print(f"known issue, still present: {issue.report}\n    " + "\n    ".join(nodes))
+            log.warning(
+                "known issue, still present: %s\n    %s", issue.report, "\n    ".join(nodes)
+            )
         report = "\n".join(axe_report(where, v) for where, v in self.found.items())
         assert not self.found, f"axe found serious/critical violations:\n{report}"
         gone = [issue.report for issue in self.known_issues if issue not in self.known_seen]
@@ -110,7 +114,7 @@ def test_worker_pages_have_no_serious_violations(page: Page, worker: Any, tmp_pa
     page.goto("/accounts/login/")
     audit.check("login")
     submit_login(page, worker.username, "wrong-password")
-    expect(page.get_by_role("main").get_by_role("alert")).to_be_visible()
+    expect(page.get_by_role("main").locator(".errorlist")).to_be_visible()
     audit.check("login, wrong password")
     sign_in(page, worker.username)
     audit.check("home")
@@ -140,7 +144,7 @@ def test_worker_pages_have_no_serious_violations(page: Page, worker: Any, tmp_pa
     expect(page.locator("#import-errors")).to_be_visible()
     audit.check("import result (checked)")
     page.locator("#import-button").click()
-    expect(page.locator("#import-state")).to_be_visible()
+    expect(page.locator("#import-state")).to_contain_text(ui_text("Imported"))
     audit.check("import result (imported)")
 
     page.goto("/audit/")

@@ -107,7 +107,7 @@ def test_register_with_a_bad_id_then_correct_it_and_reveal(worker_page: Page, wo
         ui_text("Please correct the fields marked below.")
     )
     id_field = page.locator(".field", has=id_box)
-    expect(id_field.get_by_role("alert")).to_have_text(message)
+    expect(id_field.locator(".errorlist")).to_have_text(message)
     expect(id_box).to_have_attribute("aria-invalid", "true")
     expect(id_box).to_have_accessible_description(re.compile(re.escape(message)))
     expect(id_box).to_have_value(bad_id)
@@ -121,6 +121,7 @@ def test_register_with_a_bad_id_then_correct_it_and_reveal(worker_page: Page, wo
     id_box.fill(good_id)
     page.get_by_role("button", name=ui_text("Save")).click()
 
+    expect(page).to_have_url(re.compile(r"/elders/[0-9a-f-]{36}/$"))
     elder = Elder.objects.get(name="张桂兰")
     expect(page).to_have_url(f"/elders/{elder.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("张桂兰")
@@ -130,6 +131,7 @@ def test_register_with_a_bad_id_then_correct_it_and_reveal(worker_page: Page, wo
     masked = mask_id_number(good_id)
     assert masked == good_id[:4] + "*" * 10 + good_id[-4:]
     expect(page.locator("#id-number")).to_have_text(masked)
+    expect(page.locator("#phone")).to_have_text("139****5678")
     expect(page.locator("body")).not_to_contain_text(good_id)
     assert not AuditEvent.objects.filter(action=AuditAction.VIEW_PII).exists()
 

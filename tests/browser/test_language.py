@@ -5,17 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 from pytest_playwright.pytest_playwright import CreateContextCallback
 
-from tests.browser.support import has_cjk, is_translated, sign_in, ui_text
+from tests.browser.support import chinese_catalogue, has_cjk, sign_in, ui_text
 
 pytestmark = pytest.mark.browser
 
 NAV_ITEMS = ["Home", "Elders", "Import", "Audit trail", "API tokens"]
 
 
-def _nav(page: Page) -> Any:
+def _nav(page: Page) -> Locator:
     return page.get_by_role("navigation", name=ui_text("Main", page_language(page)))
 
 
@@ -43,12 +43,14 @@ def test_switch_to_english_with_the_language_selector(
     page.goto("/elders/?q=wxy")
 
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
+    assert chinese_catalogue().exists(), "SilverCare's Chinese catalogue is missing"
     nav = _nav(page)
     for item in NAV_ITEMS:
-        link = nav.get_by_role("link", name=ui_text(item), exact=True)
-        expect(link).to_be_visible()
-        if is_translated(item):
-            assert has_cjk(link.inner_text())
+        chinese = ui_text(item)
+        assert chinese != item, f"no Chinese translation for {item!r}"
+        expect(nav.get_by_role("link", name=chinese, exact=True)).to_be_visible()
+        expect(nav.get_by_role("link", name=item, exact=True)).to_have_count(0)
+    expect(page.get_by_role("heading", level=1)).to_have_text(ui_text("Elders"))
     expect(page.locator("#language-select")).to_have_value("zh-hans")
 
     page.get_by_role("combobox", name=ui_text("Language")).select_option("en")

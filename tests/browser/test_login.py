@@ -25,8 +25,7 @@ def _invalid_login_message() -> str:
 def test_wrong_password_then_right_one_shows_the_role(page: Page, worker: Any) -> None:
     submit_login(page, worker.username, "not-the-password")
 
-    alert = page.get_by_role("main").get_by_role("alert")
-    expect(alert).to_have_text(_invalid_login_message())
+    expect(page.get_by_role("main").locator(".errorlist")).to_have_text(_invalid_login_message())
     expect(page).to_have_url("/accounts/login/")
     expect(page.locator("#id_username")).to_have_value(worker.username)
     expect(page.locator("#id_password")).to_have_value("")  # never echoed back
@@ -38,4 +37,4 @@ def test_wrong_password_then_right_one_shows_the_role(page: Page, worker: Any) -
         role_label = str(Role.COMMUNITY_WORKER.label)
     expect(roles.get_by_role("listitem")).to_have_count(1)
     expect(roles.get_by_role("listitem")).to_contain_text(role_label)
-    expect(page.get_by_role("main").get_by_role("alert")).to_have_count(0)
+    expect(page.get_by_role("main").locator(".errorlist")).to_have_count(0)

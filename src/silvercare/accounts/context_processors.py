@@ -18,6 +18,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "elders": actor_has_perm(user, Perm.ELDERS_VIEW),
             "import": actor_has_perm(user, Perm.ELDERS_IMPORT),
             "audit": actor_has_perm(user, Perm.AUDIT_VIEW),
+            "assessments": actor_has_perm(user, Perm.ASSESSMENTS_VIEW),
             "tokens": actor_has_perm(user, Perm.TOKENS_OWN),
             "users": actor_has_perm(user, Perm.USERS_MANAGE),
             "admin": Role.SYSTEM_ADMIN.value in roles,

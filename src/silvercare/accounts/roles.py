@@ -29,6 +29,10 @@ class Perm:
     ELDERS_EXPORT = "elders.export"
     ELDERS_VIEW_PII = "elders.view_pii"
     AUDIT_VIEW = "audit.view"
+    ASSESSMENTS_VIEW = "assessments.view"
+    ASSESSMENTS_BOOK = "assessments.book"
+    ASSESSMENTS_PERFORM = "assessments.perform"
+    ASSESSMENTS_STATS = "assessments.stats"
     TOKENS_OWN = "tokens.own"
     USERS_MANAGE = "users.manage"
 
@@ -66,6 +70,19 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
                     Role.CALL_CENTRE,
                     Role.SYSTEM_ADMIN,
                 }
+                else set()
+            ),
+            *({Perm.ASSESSMENTS_VIEW} if role in _REGISTRY_READERS else set()),
+            *(
+                {Perm.ASSESSMENTS_BOOK}
+                if role
+                in {Role.CIVIL_AFFAIRS, Role.COMMUNITY_WORKER, Role.ASSESSOR, Role.SYSTEM_ADMIN}
+                else set()
+            ),
+            *({Perm.ASSESSMENTS_PERFORM} if role == Role.ASSESSOR else set()),
+            *(
+                {Perm.ASSESSMENTS_STATS}
+                if role in {Role.CIVIL_AFFAIRS, Role.COMMUNITY_WORKER, Role.SYSTEM_ADMIN}
                 else set()
             ),
             *({Perm.TOKENS_OWN} if role in _STAFF else set()),

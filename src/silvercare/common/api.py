@@ -111,12 +111,14 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def _register() -> None:
     from silvercare.accounts.api import router as tokens_router
+    from silvercare.assessments.api import router as assessments_router
     from silvercare.elders.api import router as elders_router
     from silvercare.regions.api import router as regions_router
 
     api.add_router("/elders", elders_router)
     api.add_router("/regions", regions_router)
     api.add_router("/tokens", tokens_router)
+    api.add_router("/assessments", assessments_router)
 
 
 _register()

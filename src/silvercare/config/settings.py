@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "silvercare.accounts",
     "silvercare.audit",
     "silvercare.elders",
+    "silvercare.assessments",
     "silvercare.demo",
 ]
 
@@ -271,7 +272,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Region-level policy knobs live in the database; these are only deployment facts.

@@ -19,4 +19,5 @@ urlpatterns = [
     path("elders/", include("silvercare.elders.urls")),
     path("audit/", include("silvercare.audit.urls")),
     path("regions/", include("silvercare.regions.urls")),
+    path("assessments/", include("silvercare.assessments.urls")),
 ]

@@ -13,6 +13,7 @@ from silvercare.accounts.models import User
 from silvercare.accounts.services import grant_add, user_create
 from silvercare.audit.models import AuditAction
 from silvercare.audit.services import AuditContext, audit_record_many
+from silvercare.demo.assessments import demo_assessments
 from silvercare.demo.city import DEMO_PASSWORD, DEMO_USERS, demo_elders, demo_regions
 from silvercare.elders.models import ConsentEvent, Contact, Elder
 from silvercare.elders.services import _diff, apply_to_model, contact_build, id_hash
@@ -108,4 +109,14 @@ def demo_build(*, elders: int = 10_000, progress: Progress | None = None) -> dic
             audit_record_many(ctx=ctx, events=events)
         created += len(rows)
         report("elders", min(start + batch, len(people)), len(people))
-    return {"regions": len(region_rows), "users_created": users_created, "elders_created": created}
+    assessed = demo_assessments(
+        assessor=User.objects.get(username="assessor"),
+        booked_by=User.objects.get(username="community_worker"),
+    )
+    report("assessments", 1, 1)
+    return {
+        "regions": len(region_rows),
+        "users_created": users_created,
+        "elders_created": created,
+        "assessments_created": assessed,
+    }

@@ -72,6 +72,15 @@ class Elder(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Kept current by the assessment capability's events (never written by pages or forms):
+    # the final level of the latest completed GB/T 42195 assessment and the next due date.
+    ability_level = models.PositiveSmallIntegerField(
+        _("ability level"), null=True, blank=True, db_index=True
+    )
+    ability_assessed_at = models.DateTimeField(null=True, blank=True)
+    reassessment_due_on = models.DateField(
+        _("reassessment due"), null=True, blank=True, db_index=True
+    )
 
     objects = ElderQuerySet.as_manager()
 

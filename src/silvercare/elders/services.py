@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
@@ -388,3 +388,33 @@ def consent_record(
             changes={f"consent.{purpose}": [None, granted]},
         )
     return event
+
+
+# --- Reactions to assessment events (see elders.apps; the assessment app never writes here)
+
+
+def elder_record_assessment(*, elder_id: str, level: int, assessed_at: Any, due_on: Any) -> None:
+    """A completed assessment sets the elder's current level and next due date."""
+    with transaction.atomic():
+        elder = Elder.objects.select_for_update().filter(pk=elder_id).first()
+        if elder is None:
+            return
+        if elder.ability_assessed_at is None or assessed_at >= elder.ability_assessed_at:
+            elder.ability_level = level
+            elder.ability_assessed_at = assessed_at
+            elder.reassessment_due_on = due_on
+            elder.save(
+                update_fields=[
+                    "ability_level",
+                    "ability_assessed_at",
+                    "reassessment_due_on",
+                    "updated_at",
+                ]
+            )
+
+
+def elder_bring_reassessment_forward(*, elder_id: str, due_on: Any) -> None:
+    """An event (discharge, confirmed fall, request) makes the next assessment due sooner."""
+    Elder.objects.filter(pk=elder_id).filter(
+        models.Q(reassessment_due_on__isnull=True) | models.Q(reassessment_due_on__gt=due_on)
+    ).update(reassessment_due_on=due_on)

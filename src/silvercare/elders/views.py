@@ -124,6 +124,7 @@ def elder_detail_page(request: HttpRequest, elder_id: uuid.UUID) -> HttpResponse
         {
             "elder": elder,
             "data": elder_detail(elder),
+            **_assessment_context(request, elder),
             "may_edit": selectors.elder_can(user, elder, Perm.ELDERS_EDIT),
             "may_reveal": selectors.elder_can(user, elder, Perm.ELDERS_VIEW_PII),
             "may_audit": selectors.elder_can(user, elder, Perm.AUDIT_VIEW),
@@ -131,6 +132,27 @@ def elder_detail_page(request: HttpRequest, elder_id: uuid.UUID) -> HttpResponse
             "consent_form": ConsentForm(),
         },
     )
+
+
+def _assessment_context(request: HttpRequest, elder: Any) -> dict[str, Any]:
+    """What the assessment capability shows on the elder page (through its selectors)."""
+    from silvercare.assessments.forms import TriggerForm
+    from silvercare.assessments.selectors import (
+        assessment_current_level,
+        assessment_level_history,
+        assessment_list,
+    )
+
+    if not actor_has_perm(request.user, Perm.ASSESSMENTS_VIEW, elder.region_id):
+        return {}
+    return {
+        "level": assessment_current_level(elder),
+        "level_history": assessment_level_history(elder),
+        "assessments": assessment_list(actor=request.user, elder_id=elder.pk)[:20],
+        "may_book": actor_has_perm(request.user, Perm.ASSESSMENTS_BOOK, elder.region_id),
+        "trigger_form": TriggerForm(),
+        "today": timezone.localdate(),
+    }
 
 
 @login_required
@@ -148,6 +170,7 @@ def elder_reveal(request: HttpRequest, elder_id: uuid.UUID) -> HttpResponse:
             "elder": elder,
             "data": elder_detail(elder, revealed),
             "revealed": True,
+            **_assessment_context(request, elder),
             "may_edit": selectors.elder_can(request.user, elder, Perm.ELDERS_EDIT),
             "may_audit": selectors.elder_can(request.user, elder, Perm.AUDIT_VIEW),
             "contact_form": ContactForm(),

@@ -39,7 +39,8 @@ class Command(BaseCommand):
                 result = demo_build(elders=options["elders"], progress=report)
             console.print(
                 f"Demo city ready: {result['elders_created']} elders created, "
-                f"{result['users_created']} users created."
+                f"{result['users_created']} users created, "
+                f"{result['assessments_created']} assessments created."
             )
         table = Table(title=f"Demo logins (password for all: {DEMO_PASSWORD})")
         table.add_column("username")
