@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,59 +21,20 @@ log = logging.getLogger(__name__)
 SHENZHEN = "440300000000"
 
 
-@dataclass(frozen=True)
-class KnownIssue:
-    """A violation already reported to the template owners. It is allowed only on the nodes
-    the predicate picks, and it must still occur: once the template is fixed the test fails
-    until the entry is removed (like a strict xfail, without hiding any other violation)."""
-
-    rule: str
-    predicate: str  # JavaScript: (element) => bool
-    report: str
-
-
-ERRORLIST_ALERT = KnownIssue(
-    rule="listitem",
-    predicate="el => !!el.parentElement?.matches('ul.errorlist[role=alert]')",
-    report=(
-        "templates/form_field.html (field errors) and the non-field error lists of "
-        "accounts/login.html, elders/form.html, accounts/tokens.html, accounts/users.html: "
-        "<ul class='errorlist' role='alert'> - role=alert replaces the list role, so each "
-        "<li> has no list parent (axe listitem, WCAG 1.3.1)"
-    ),
-)
-
-
 class AxeAudit:
     """Runs axe on page after page, collects the serious and critical violations, and prints
     the lesser ones (in the captured log of a failing test, or with ``-o log_cli=true``)."""
 
-    def __init__(self, page: Page, known_issues: tuple[KnownIssue, ...] = ()) -> None:
+    def __init__(self, page: Page) -> None:
         self.page = page
         self.axe = Axe()
-        self.known_issues = known_issues
         self.found: dict[str, list[dict[str, Any]]] = {}
         self.advisory: dict[str, list[dict[str, Any]]] = {}
-        self.known_seen: dict[KnownIssue, list[str]] = {}
-
-    def _is_known(self, where: str, rule: str, node: dict[str, Any]) -> bool:
-        target = node["target"]
-        if len(target) != 1 or not isinstance(target[0], str):
-            return False  # inside a frame or shadow root: not one of ours
-        for issue in self.known_issues:
-            if issue.rule == rule and self.page.locator(target[0]).evaluate(issue.predicate):
-                self.known_seen.setdefault(issue, []).append(f"{where}: {target[0]}")
-                return True
-        return False
 
     def check(self, where: str) -> None:
         self.page.wait_for_load_state("load")
         violations = self.axe.run(self.page).response["violations"]
-        blocking = []
-        for violation in axe_blocking(violations):
-            nodes = [n for n in violation["nodes"] if not self._is_known(where, violation["id"], n)]
-            if nodes:
-                blocking.append({**violation, "nodes": nodes})
+        blocking = axe_blocking(violations)
         if blocking:
             self.found[where] = blocking
         lesser = [v for v in violations if v not in axe_blocking(violations)]
@@ -85,14 +45,8 @@ class AxeAudit:
         advisory = "\n".join(axe_report(where, v) for where, v in self.advisory.items())
         if advisory:
             log.warning("axe, moderate and minor:\n%s", advisory)
-        for issue, nodes in self.known_seen.items():
-            log.warning(
-                "known issue, still present: %s\n    %s", issue.report, "\n    ".join(nodes)
-            )
         report = "\n".join(axe_report(where, v) for where, v in self.found.items())
         assert not self.found, f"axe found serious/critical violations:\n{report}"
-        gone = [issue.report for issue in self.known_issues if issue not in self.known_seen]
-        assert not gone, "fixed, remove from the known issues:\n" + "\n".join(gone)
 
 
 def _import_file(path: Path) -> Path:
@@ -109,7 +63,7 @@ def _import_file(path: Path) -> Path:
 def test_worker_pages_have_no_serious_violations(page: Page, worker: Any, tmp_path: Path) -> None:
     elder = testing.make_elder(worker, name="王秀英")
     testing.make_elder(worker, testing.COMMUNITY_A2, name="李建国")
-    audit = AxeAudit(page, known_issues=(ERRORLIST_ALERT,))
+    audit = AxeAudit(page)
 
     page.goto("/accounts/login/")
     audit.check("login")

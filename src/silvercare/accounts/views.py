@@ -19,8 +19,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from silvercare.accounts import selectors, services
 from silvercare.accounts.forms import GrantForm, OtpForm, TokenForm, UserCreateForm
-from silvercare.accounts.roles import Perm, Role
-from silvercare.accounts.scoping import actor_grants, actor_has_perm, actor_prefixes
+from silvercare.accounts.roles import Perm
+from silvercare.accounts.scoping import actor_has_perm, actor_prefixes
 from silvercare.common.errors import DomainError
 from silvercare.common.forms import apply_errors
 from silvercare.common.request import audit_ctx
@@ -43,7 +43,10 @@ def home(request: HttpRequest) -> HttpResponse:
             for row in visible.values("status").annotate(n=Count("id")).order_by()
         }
         stats["elders_total"] = sum(stats["elders_by_status"].values())
-    grants = [{"role": Role(role).label, "prefix": prefix} for role, prefix in actor_grants(user)]
+    grants = [
+        {"role": grant.get_role_display(), "region": grant.region.name, "code": grant.region_id}
+        for grant in user.grants.select_related("region").order_by("role", "region_id")
+    ]
     return render(request, "accounts/home.html", {"stats": stats, "grants": grants})
 
 

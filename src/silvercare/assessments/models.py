@@ -30,6 +30,12 @@ class AssessmentPolicy(TimeStampedModel):
     risk_event_counting = models.CharField(
         max_length=8, default="sum", choices=[("sum", "sum"), ("per_type", "per_type")]
     )
+    # The LTC 2021 domain cut-offs and 0–5 matrix are NOT verified against the national
+    # notice: a region switches the commonly quoted table on only after confirming it.
+    ltc_grading_confirmed = models.BooleanField(
+        _("apply the commonly quoted LTC 2021 grading (regional setting to be confirmed)"),
+        default=False,
+    )
     note = models.CharField(max_length=200, blank=True)
 
     class Meta:

@@ -19,6 +19,7 @@ from silvercare.assessments import error_codes as codes
 from silvercare.assessments.choices import Reason, Status, TriggerReason
 from silvercare.assessments.forms_data import check_forms, scorer_fields
 from silvercare.assessments.instruments import (
+    LTC_QUOTED_GRADING,
     LevelChangeRules,
     ScoringError,
     get_instrument,
@@ -46,6 +47,7 @@ GBT = "gbt42195-2022"
 class PolicyValues:
     reassessment_months: int = 12
     requires_two_assessors: bool = False
+    ltc_grading_confirmed: bool = False
     rules: LevelChangeRules = field(default_factory=LevelChangeRules)
     source_region: str | None = None
 
@@ -60,6 +62,7 @@ def policy_for(region_code: str) -> PolicyValues:
             return PolicyValues(
                 reassessment_months=policy.reassessment_months,
                 requires_two_assessors=policy.requires_two_assessors,
+                ltc_grading_confirmed=policy.ltc_grading_confirmed,
                 rules=LevelChangeRules(
                     coma_level=policy.coma_level,
                     stack_raises=policy.stack_raises,
@@ -354,7 +357,11 @@ def assessment_submit(*, ctx: AuditContext, assessment: Assessment) -> Assessmen
         current = _locked(assessment, Status.IN_PROGRESS)
         policy = policy_for(current.region_id)
         try:
-            result = score_record(scoring_record(current), rules=policy.rules)
+            result = score_record(
+                scoring_record(current),
+                rules=policy.rules,
+                ltc_grading=LTC_QUOTED_GRADING if policy.ltc_grading_confirmed else None,
+            )
         except ScoringError as exc:
             raise scoring_error_as_validation(exc) from exc
         current.result = result

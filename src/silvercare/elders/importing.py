@@ -172,7 +172,7 @@ def import_start(*, ctx: AuditContext, batch: ImportBatch) -> ImportBatch:
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.created_by_id != getattr(ctx.actor, "pk", None):
             raise DomainError(code="not_found", status=404, message=_("Not found."))
-        if locked.state != ImportBatch.State.VALIDATED:
+        if locked.state not in (ImportBatch.State.VALIDATED, ImportBatch.State.FAILED):
             raise DomainError(
                 code="import_already_started",
                 status=409,

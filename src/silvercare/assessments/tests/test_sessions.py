@@ -436,3 +436,29 @@ def test_stats_by_level_region_and_period(  # type: ignore[no-untyped-def]
     assert later["assessments"] == 0
     caregiver = make_user("caregiver", "440304001000")
     assert client_for(caregiver).get("/api/v1/assessments/stats").status_code == 404
+
+
+def test_ltc_grading_only_where_a_region_confirmed_it(world) -> None:  # type: ignore[no-untyped-def]
+    from silvercare.assessments.instruments import LTC2021
+
+    items = {item.code: item.max_score for item in LTC2021.items}
+    api = world["api"]
+    first = book(world, instrument="ltc-2021")
+    api.put(
+        f"/api/v1/assessments/{first['id']}/answers",
+        {"items": items},
+        content_type="application/json",
+    )
+    scored = api.post(f"/api/v1/assessments/{first['id']}/submit").json()
+    assert scored["result"]["grade"] is None  # unverified national table: not applied
+    assert scored["result"]["domains"]
+    AssessmentPolicy.objects.create(region_id="440304000000", ltc_grading_confirmed=True)
+    second = book(world, instrument="ltc-2021")
+    api.put(
+        f"/api/v1/assessments/{second['id']}/answers",
+        {"items": items},
+        content_type="application/json",
+    )
+    graded = api.post(f"/api/v1/assessments/{second['id']}/submit").json()
+    assert graded["result"]["grade"]["level"] == 0
+    assert "to be confirmed" in graded["result"]["grade"]["status"]

@@ -1,10 +1,4 @@
 // Small progressive enhancement; every page works without it.
-document.addEventListener("DOMContentLoaded", function () {
-  var langSelect = document.getElementById("language-select");
-  if (langSelect) {
-    langSelect.addEventListener("change", function () { langSelect.form.submit(); });
-  }
-});
 
 // Level history chart (ECharts) from the JSON the page embeds; the table stays for everyone.
 document.addEventListener("DOMContentLoaded", function () {
