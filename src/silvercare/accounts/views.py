@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from silvercare.accounts import selectors, services
 from silvercare.accounts.forms import GrantForm, OtpForm, TokenForm, UserCreateForm
+from silvercare.accounts.models import RoleGrant
 from silvercare.accounts.roles import Perm
 from silvercare.accounts.scoping import actor_has_perm, actor_prefixes
 from silvercare.common.errors import DomainError
@@ -45,7 +46,9 @@ def home(request: HttpRequest) -> HttpResponse:
         stats["elders_total"] = sum(stats["elders_by_status"].values())
     grants = [
         {"role": grant.get_role_display(), "region": grant.region.name, "code": grant.region_id}
-        for grant in user.grants.select_related("region").order_by("role", "region_id")
+        for grant in RoleGrant.objects.filter(user_id=user.pk)
+        .select_related("region")
+        .order_by("role", "region_id")
     ]
     return render(request, "accounts/home.html", {"stats": stats, "grants": grants})
 
