@@ -46,7 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
         stats["elders_total"] = sum(stats["elders_by_status"].values())
     grants = [
         {"role": grant.get_role_display(), "region": grant.region.name, "code": grant.region_id}
-        for grant in RoleGrant.objects.filter(user_id=user.pk)
+        for grant in RoleGrant.objects.filter(user_id=user.pk or 0)
         .select_related("region")
         .order_by("role", "region_id")
     ]
