@@ -6,6 +6,7 @@ from typing import Any
 
 from silvercare.common import crypto
 from silvercare.common.masking import mask_address
+from silvercare.elders.choices import ConsentPurpose
 from silvercare.elders.models import Elder
 from silvercare.elders.selectors import elder_age, elder_consents
 from silvercare.elders.services import CATEGORY_FIELDS
@@ -62,6 +63,7 @@ def elder_detail(elder: Elder, revealed: dict[str, Any] | None = None) -> dict[s
         consents=[
             {
                 "purpose": purpose,
+                "purpose_label": ConsentPurpose(purpose).label,
                 "granted": event.granted if event else False,
                 "recorded_at": event.recorded_at if event else None,
             }
