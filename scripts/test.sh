@@ -24,7 +24,7 @@ fi
 if [ "${1:-}" != "--suite-only" ]; then
   echo "== ruff"; $BIN/ruff check src tests bench; $BIN/ruff format --check src tests bench
   echo "== mypy"; $BIN/mypy src
-  echo "== migrations"; $BIN/silvercare makemigrations --check --dry-run -v0
+  echo "== migrations"; DATABASE_URL=sqlite:///:memory: $BIN/silvercare makemigrations --check --dry-run -v0
 fi
 echo "== pytest (${DATABASE_URL:-sqlite})"
 $BIN/pytest -n 2 -p xdist --dist loadfile
