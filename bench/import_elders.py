@@ -58,9 +58,13 @@ def main() -> None:
     communities = [r.code for r in rows if r.level == 5]
     from silvercare.accounts.services import user_create
 
-    user = user_create(ctx=AuditContext(actor=None), username="bench",
-                       password="Bench-password-2026", grants=[("civil_affairs", "440300000000")],
-                       check_actor=False)
+    user = user_create(
+        ctx=AuditContext(actor=None),
+        username="bench",
+        password="Bench-password-2026",
+        grants=[("civil_affairs", "440300000000")],
+        check_actor=False,
+    )
     rng = random.Random(7)
     wb = Workbook()
     ws = wb.active
@@ -74,9 +78,29 @@ def main() -> None:
         if number in seen:
             continue
         seen.add(number)
-        ws.append(["测试" + str(len(seen)), number, rng.choice(communities),
-                   f"139{rng.randrange(0, 10**8):08d}", "福田区某路1号", "", "", "本地城镇", "独居",
-                   "否", "是", "否", "否", "否", "", "", "张三", "子女", "13800138000"])
+        ws.append(
+            [
+                "测试" + str(len(seen)),
+                number,
+                rng.choice(communities),
+                f"139{rng.randrange(0, 10**8):08d}",
+                "福田区某路1号",
+                "",
+                "",
+                "本地城镇",
+                "独居",
+                "否",
+                "是",
+                "否",
+                "否",
+                "否",
+                "",
+                "",
+                "张三",
+                "子女",
+                "13800138000",
+            ]
+        )
     buf = io.BytesIO()
     wb.save(buf)
     buf.seek(0)

@@ -14,6 +14,7 @@ so list, search, detail and reveal all work on the loaded rows.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -479,9 +480,38 @@ def apply_index_mode(mode: str) -> list[str]:
     return [name for name in CANDIDATE_INDEXES if name in present]
 
 
+def apply_name_collation(mode: str) -> str:
+    """Stand-in for a schema change: ``C`` gives elders_elder.name the "C" collation (as
+    ``db_collation="C"`` or a database created with LC_COLLATE=C would), so the plain
+    btree on name serves both ``LIKE 'prefix%'`` and ``ORDER BY name``. Returns the current
+    collation of the column."""
+    from silvercare.elders.models import Elder
+
+    length = Elder._meta.get_field("name").max_length
+    current = sql_value(
+        "SELECT coalesce(collation_name, 'default') FROM information_schema.columns "
+        "WHERE table_name = %s AND column_name = 'name'",
+        [TABLE],
+    )
+    target = {"C": "C", "default": "default"}.get(mode)
+    if target and target != current:
+        started = time.perf_counter()
+        sql_exec("SET statement_timeout = 0")
+        sql_exec(f'ALTER TABLE {TABLE} ALTER COLUMN name TYPE varchar({length}) COLLATE "{target}"')
+        sql_exec(f"VACUUM (ANALYZE) {TABLE}")
+        sql_exec("RESET statement_timeout")
+        print(
+            f"elders_elder.name collation {current} -> {target} in "
+            f"{time.perf_counter() - started:.1f} s (indexes on name rebuilt)"
+        )
+        current = target
+    return str(current)
+
+
 def simulate_count_cap(cap: int) -> None:
     """Stand-in for a code change: counting the elder queryset stops at ``cap`` + 1 rows
-    (``SELECT COUNT(*) FROM (SELECT ... LIMIT cap+1)``); pages would show "cap+ elders"."""
+    (``SELECT COUNT(*) FROM (SELECT id ... LIMIT cap+1)``, without ORDER BY, i.e.
+    ``qs.order_by()[:cap + 1].count()``); pages would show "more than cap elders"."""
     from django.db.models import QuerySet
 
     from silvercare.elders.models import ElderQuerySet
@@ -491,7 +521,7 @@ def simulate_count_cap(cap: int) -> None:
     def capped_count(self: QuerySet[Any]) -> int:
         if self.query.is_sliced:
             return original(self)
-        return original(self[: cap + 1])
+        return original(self.order_by()[: cap + 1])  # no ORDER BY: stop at any cap+1 rows
 
     ElderQuerySet.count = capped_count  # type: ignore[method-assign]
     print(f"SIMULATED CODE CHANGE: elder counts stop at {cap + 1:,}")
@@ -501,8 +531,9 @@ def simulate_initials_order(mode: str) -> None:
     """Stand-in for a code change in ``elders.selectors.elder_search`` for pinyin-initials
     searches under the default sort. ``lower``: ORDER BY LOWER(name), id (same order for
     Chinese names, but no index provides it, so PostgreSQL filters first and sorts the
-    matches); ``initials``: add name_initials >= q AND < q' (usable by a plain btree in any
-    collation) and ORDER BY name_initials, name, id (matches grouped by their initials)."""
+    matches); ``initials``: filter name_initials >= q AND < q' instead of LIKE 'q%' (the same
+    rows for lower-case letters; a plain btree serves it in any collation) and ORDER BY
+    name_initials, name, id (matches grouped by their initials, then by name)."""
     from django.db.models.functions import Lower
 
     from silvercare.elders import selectors
@@ -510,14 +541,15 @@ def simulate_initials_order(mode: str) -> None:
     original = selectors.elder_search
 
     def patched(*, actor: Any, filters: Any) -> Any:
-        qs = original(actor=actor, filters=filters)
         q = filters.q.strip()
         if not selectors.ASCII_INITIALS.match(q) or filters.sort not in ("", "name"):
-            return qs
+            return original(actor=actor, filters=filters)
         if mode == "lower":
-            return qs.order_by(Lower("name"), "id")
+            return original(actor=actor, filters=filters).order_by(Lower("name"), "id")
+        # Instead of name_initials LIKE 'q%': the same rows, as a range a plain btree serves.
         low = q.lower()
         high = low[:-1] + chr(ord(low[-1]) + 1)
+        qs = original(actor=actor, filters=dataclasses.replace(filters, q=""))
         return qs.filter(name_initials__gte=low, name_initials__lt=high).order_by(
             "name_initials", "name", "id"
         )
@@ -879,6 +911,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         f"comma-separated subset of: {', '.join(CANDIDATE_INDEXES)}",
     )
     parser.add_argument(
+        "--name-collation",
+        choices=["as-is", "default", "C"],
+        default="as-is",
+        help="simulate a schema change: the collation of elders_elder.name",
+    )
+    parser.add_argument(
         "--initials-order",
         choices=["as-is", "lower", "initials"],
         default="as-is",
@@ -914,6 +952,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.load_only:
         return
     candidates = apply_index_mode(args.indexes)
+    name_collation = apply_name_collation(args.name_collation)
     if args.count_cap:
         simulate_count_cap(args.count_cap)
     if args.initials_order != "as-is":
@@ -963,7 +1002,8 @@ def main(argv: list[str] | None = None) -> None:
     print("\nmachine:", json.dumps(info, ensure_ascii=False))
     print(
         f"elders in table: {rows:,}  indexes: {args.indexes} {candidates}  "
-        f"count cap: {args.count_cap or 'off'}  initials order: {args.initials_order}"
+        f"count cap: {args.count_cap or 'off'}  initials order: {args.initials_order}  "
+        f"name collation: {name_collation}"
     )
     print("command:", command)
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
@@ -982,6 +1022,7 @@ def main(argv: list[str] | None = None) -> None:
                 "candidate_indexes_present": candidates,
                 "count_cap": args.count_cap,
                 "initials_order": args.initials_order,
+                "name_collation": name_collation,
                 "table_indexes": [d for _, d in secondary_indexes()],
                 "goal_p95_ms": GOAL_P95_MS,
                 "results": [asdict(r) for r in results],

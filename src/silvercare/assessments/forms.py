@@ -10,7 +10,9 @@ from silvercare.assessments.choices import Reason, TriggerReason
 
 class BookForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=Reason.choices)
-    scheduled_for = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    scheduled_for = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     assessor = forms.ChoiceField(label=_("Assessor"))
     second_assessor = forms.ChoiceField(label=_("Second assessor"), required=False)
     place = forms.CharField(label=_("Place"), max_length=100, required=False)
@@ -45,6 +47,8 @@ class SignForm(forms.Form):
 class TriggerForm(forms.Form):
     reason = forms.ChoiceField(label=_("Why reassess sooner"), choices=TriggerReason.choices)
     due_on = forms.DateField(
-        label=_("Due on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Due on"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)

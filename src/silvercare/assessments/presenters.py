@@ -103,7 +103,12 @@ def _field_view(field: FormField, forms: dict[str, Any], errors: dict[str, str])
         ]
         view["rows"] = [
             [
-                {"code": c.code, "value": row.get(c.code, ""), "name": f"{field.code}[{i}]{c.code}"}
+                {
+                    "code": c.code,
+                    "label": c.label_en if english() else c.label_zh,
+                    "value": row.get(c.code, ""),
+                    "name": f"{field.code}[{i}]{c.code}",
+                }
                 for c in field.children
             ]
             for i, row in enumerate(rows[: max(3, len(value or []) + 1)])

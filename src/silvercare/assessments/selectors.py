@@ -58,7 +58,7 @@ def assessment_current_level(elder: Elder | Any) -> CurrentLevel | None:
 def assessment_level_history(elder: Elder) -> list[dict[str, Any]]:
     return [
         {
-            "date": a.completed_at.date().isoformat() if a.completed_at else None,
+            "date": timezone.localdate(a.completed_at).isoformat() if a.completed_at else None,
             "level": a.final_level,
             "preliminary": a.preliminary_level,
             "total": a.total,

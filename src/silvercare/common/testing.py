@@ -67,6 +67,12 @@ def id_number(
     return body + ric.calc_check_digit(body + "0")
 
 
+def wrong_check_digit(number: str) -> str:
+    """The same ID number with a check digit that is certainly wrong."""
+    digits = "0123456789X"
+    return number[:-1] + digits[(digits.index(number[-1]) + 1) % len(digits)]
+
+
 def make_elder(actor: Any, region: str = COMMUNITY_A1, **values: Any) -> Elder:
     data = {
         "name": "王秀英",

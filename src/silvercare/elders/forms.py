@@ -29,7 +29,7 @@ class ElderForm(forms.Form):
     birth_date = forms.DateField(
         label=_("Birth date (optional check)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     sex = forms.ChoiceField(
         label=_("Sex (optional check)"), required=False, choices=[("", "—"), *Sex.choices]
@@ -53,7 +53,9 @@ class ElderForm(forms.Form):
     )
     status = forms.ChoiceField(label=_("Status"), choices=ElderStatus.choices, required=False)
     status_date = forms.DateField(
-        label=_("Status since"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Status since"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
 
     def __init__(

@@ -150,7 +150,7 @@ def _assessment_context(request: HttpRequest, elder: Any) -> dict[str, Any]:
         "level_history": assessment_level_history(elder),
         "assessments": assessment_list(actor=request.user, elder_id=elder.pk)[:20],
         "may_book": actor_has_perm(request.user, Perm.ASSESSMENTS_BOOK, elder.region_id),
-        "trigger_form": TriggerForm(),
+        "trigger_form": TriggerForm(auto_id="trigger_%s"),
         "today": timezone.localdate(),
     }
 

@@ -15,6 +15,7 @@ from silvercare.common.testing import (
     id_number,
     make_elder,
     make_user,
+    wrong_check_digit,
 )
 from silvercare.elders.models import Elder, ImportBatch
 from silvercare.elders.spreadsheet import COLUMNS
@@ -53,8 +54,7 @@ def test_dry_run_lists_every_bad_row_then_imports_the_good_ones(  # type: ignore
     taken = crypto.decrypt(existing.id_number_enc, purpose="elder.id_number")
     good = [id_number(dt.date(1940 + i, 1, 1)) for i in range(3)]
     dup_in_file = id_number()
-    bad_check = id_number()[:-1]
-    bad_check += "0" if id_number()[-1] != "0" else "1"
+    bad_check = wrong_check_digit(id_number())
     rows = [
         {
             "name": "甲",

@@ -17,6 +17,7 @@ from silvercare.common.testing import (
     id_number,
     make_elder,
     make_user,
+    wrong_check_digit,
 )
 from silvercare.elders import error_codes as codes
 from silvercare.elders.models import Elder
@@ -191,7 +192,7 @@ def test_list_and_detail_pages(worker) -> None:  # type: ignore[no-untyped-def]
 
 def test_form_shows_inline_errors_and_saves_nothing(worker) -> None:  # type: ignore[no-untyped-def]
     client = client_for(worker)
-    bad = id_number()[:-1] + ("0" if id_number()[-1] != "0" else "1")
+    bad = wrong_check_digit(id_number())
     response = client.post(
         "/elders/new/",
         {
