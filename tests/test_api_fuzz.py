@@ -6,10 +6,13 @@ yet support pytest 9's node ids)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 
 from silvercare.accounts.services import token_create
@@ -18,6 +21,17 @@ from silvercare.common.testing import make_elder
 from silvercare.config.wsgi import application
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def keep_test_connection() -> Iterator[None]:
+    """Schemathesis calls the WSGI app directly; like Django's test client, keep the
+    per-request connection clean-up from closing the test's transaction (PostgreSQL)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def test_api_never_answers_5xx(worker: Any) -> None:
