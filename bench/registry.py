@@ -558,6 +558,24 @@ def simulate_initials_order(mode: str) -> None:
     print(f"SIMULATED CODE CHANGE: initials searches ordered by {mode}")
 
 
+def simulate_region_exact() -> None:
+    """Stand-in for a code change in ``elders.selectors.elder_search``: a 12-digit region
+    filter (one community) matches ``region_id = code`` instead of ``LIKE 'code%'`` (the same
+    rows: codes have 12 digits), so the (region, name) index serves filter and order."""
+    from silvercare.elders import selectors
+
+    original = selectors.elder_search
+
+    def patched(*, actor: Any, filters: Any) -> Any:
+        if len(filters.region) != 12:
+            return original(actor=actor, filters=filters)
+        qs = original(actor=actor, filters=dataclasses.replace(filters, region=""))
+        return qs.filter(region_id=filters.region)
+
+    selectors.elder_search = patched
+    print("SIMULATED CODE CHANGE: 12-digit region filters use equality")
+
+
 # --------------------------------------------------------------------------------------------
 # Measurement
 # --------------------------------------------------------------------------------------------
@@ -928,6 +946,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=0,
         help="simulate a code change: elder counts stop at N+1 (0: off)",
     )
+    parser.add_argument(
+        "--region-exact",
+        action="store_true",
+        help="simulate a code change: a 12-digit region filter uses region_id = code",
+    )
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE slow SQL")
     parser.add_argument("--explain-min-ms", type=float, default=10.0)
     parser.add_argument("--only", default="", help="comma-separated scenario names to run")
@@ -957,6 +980,8 @@ def main(argv: list[str] | None = None) -> None:
         simulate_count_cap(args.count_cap)
     if args.initials_order != "as-is":
         simulate_initials_order(args.initials_order)
+    if args.region_exact:
+        simulate_region_exact()
     rows = sql_value(f"SELECT count(*) FROM {TABLE}")
     info = machine()
     only = {s.strip() for s in args.only.split(",") if s.strip()}
@@ -1003,7 +1028,7 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"elders in table: {rows:,}  indexes: {args.indexes} {candidates}  "
         f"count cap: {args.count_cap or 'off'}  initials order: {args.initials_order}  "
-        f"name collation: {name_collation}"
+        f"name collation: {name_collation}  region exact: {args.region_exact}"
     )
     print("command:", command)
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
@@ -1023,6 +1048,7 @@ def main(argv: list[str] | None = None) -> None:
                 "count_cap": args.count_cap,
                 "initials_order": args.initials_order,
                 "name_collation": name_collation,
+                "region_exact": args.region_exact,
                 "table_indexes": [d for _, d in secondary_indexes()],
                 "goal_p95_ms": GOAL_P95_MS,
                 "results": [asdict(r) for r in results],

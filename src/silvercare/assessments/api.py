@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.params import functions as param
 from pydantic import Field
@@ -82,7 +83,7 @@ def _user(user_id: int | None, field: str) -> User | None:
         return None
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
-        raise ValidationFailed([FieldError(field, "unknown_user", "Unknown user.")])
+        raise ValidationFailed([FieldError(field, "unknown_user", _("Unknown user."))])
     return user
 
 
@@ -110,7 +111,7 @@ def book(request: HttpRequest, payload: BookIn) -> Status[dict[str, Any]]:
             )
         except NotFound:
             raise ValidationFailed(
-                [FieldError("corrects_id", "corrects_invalid", "Unknown assessment.")]
+                [FieldError("corrects_id", "corrects_invalid", _("Unknown assessment."))]
             ) from None
     assessor = _user(payload.assessor_id, "assessor_id")
     assessment = services.assessment_book(
@@ -290,6 +291,6 @@ def fhir(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
         raise DomainError(
             code="assessment_wrong_status",
             status=409,
-            message="Only completed assessments are exported.",
+            message=_("Only completed assessments are exported."),
         )
     return JsonResponse(assessment_to_fhir(assessment), content_type="application/fhir+json")

@@ -16,7 +16,7 @@ from silvercare.audit.services import AuditContext, audit_record_many
 from silvercare.demo.assessments import demo_assessments
 from silvercare.demo.city import DEMO_PASSWORD, DEMO_USERS, demo_elders, demo_regions
 from silvercare.elders.models import ConsentEvent, Contact, Elder
-from silvercare.elders.services import _diff, apply_to_model, contact_build, id_hash
+from silvercare.elders.services import apply_to_model, audit_diff, contact_build, id_hash
 from silvercare.elders.validation import ElderData
 from silvercare.regions.services import regions_load_divisions, regions_upsert
 
@@ -99,7 +99,7 @@ def demo_build(*, elders: int = 10_000, progress: Progress | None = None) -> dic
                     "entity_id": str(elder.pk),
                     "region_code": elder.region_id,
                     "summary": elder.name,
-                    "changes": _diff(None, data),
+                    "changes": audit_diff(None, data),
                 }
             )
         with transaction.atomic():

@@ -20,8 +20,8 @@ from silvercare.common.errors import DomainError
 from silvercare.elders import error_codes as codes
 from silvercare.elders.models import Contact, Elder, ImportBatch
 from silvercare.elders.services import (
-    _diff,
     apply_to_model,
+    audit_diff,
     contact_build,
     contact_values_check,
     id_hash,
@@ -229,7 +229,7 @@ def import_run(*, batch_id: str, ip_address: str | None = None) -> ImportBatch:
                         "entity_id": str(elder.pk),
                         "region_code": elder.region_id,
                         "summary": elder.name,
-                        "changes": _diff(None, data),
+                        "changes": audit_diff(None, data),
                     }
                 )
             Elder.objects.bulk_create(elders, batch_size=chunk)

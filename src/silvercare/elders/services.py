@@ -93,7 +93,7 @@ def _audit_value(key: str, value: Any) -> Any:
     return str(value) if not isinstance(value, (int, float, bool)) else value
 
 
-def _diff(old: ElderData | None, new: ElderData) -> dict[str, list[Any]]:
+def audit_diff(old: ElderData | None, new: ElderData) -> dict[str, list[Any]]:
     before = asdict(old) if old else {}
     after = asdict(new)
     return {
@@ -202,7 +202,7 @@ def elder_create(*, ctx: AuditContext, values: dict[str, Any]) -> Elder:
             entity_id=str(elder.pk),
             region_code=elder.region_id,
             summary=elder.name,
-            changes=_diff(None, data),
+            changes=audit_diff(None, data),
         )
     return elder
 
@@ -218,7 +218,7 @@ def elder_update(*, ctx: AuditContext, elder: Elder, changes: dict[str, Any]) ->
     merged = asdict(before)
     merged.update({k: v for k, v in changes.items() if k in merged or k.startswith("claimed_")})
     data = _validated(ctx, merged, exclude_pk=elder.pk)
-    diff = _diff(before, data)
+    diff = audit_diff(before, data)
     if not diff:
         return elder
     with transaction.atomic():
