@@ -10,6 +10,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.params import functions as param
 from pydantic import Field
 
+from silvercare.common.pagination import capped_count
 from silvercare.common.request import audit_ctx
 from silvercare.elders import selectors, services
 from silvercare.elders.presenters import elder_detail, elder_summary
@@ -62,7 +63,14 @@ def list_elders(request: HttpRequest, query: Query[ElderQuery]) -> dict[str, Any
     qs = selectors.elder_search(actor=request.user, filters=filters)
     start = (query.page - 1) * query.page_size
     items = [elder_summary(e) for e in qs[start : start + query.page_size]]
-    return {"items": items, "count": qs.count(), "page": query.page, "page_size": query.page_size}
+    count, capped = capped_count(qs)
+    return {
+        "items": items,
+        "count": count,
+        "count_capped": capped,
+        "page": query.page,
+        "page_size": query.page_size,
+    }
 
 
 @router.post("/", response={201: ElderDetailOut}, summary="Register an elder")

@@ -30,6 +30,8 @@ class Elder(TimeStampedModel):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # On PostgreSQL this column uses the "C" collation (migration 0003), so one index serves
+    # both ``LIKE '王%'`` and ``ORDER BY name``. Re-apply it if the column is ever altered.
     name = models.CharField(_("name"), max_length=50)
     name_initials = models.CharField(max_length=50, db_index=True, blank=True)
     id_number_enc = models.TextField()
@@ -91,6 +93,7 @@ class Elder(TimeStampedModel):
         indexes = [
             models.Index(fields=["region", "name"], name="elder_region_name"),
             models.Index(fields=["name"], name="elder_name"),
+            models.Index(fields=["name_initials", "name", "id"], name="elder_initials_name"),
         ]
 
     def __str__(self) -> str:
@@ -101,6 +104,8 @@ class Contact(TimeStampedModel):
     """A guardian or emergency contact of an elder."""
 
     elder = models.ForeignKey(Elder, on_delete=models.CASCADE, related_name="contacts")
+    # On PostgreSQL this column uses the "C" collation (migration 0003), so one index serves
+    # both ``LIKE '王%'`` and ``ORDER BY name``. Re-apply it if the column is ever altered.
     name = models.CharField(_("name"), max_length=50)
     relationship = models.CharField(_("relationship"), max_length=16, choices=Relationship.choices)
     phone_enc = models.TextField()

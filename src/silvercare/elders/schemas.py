@@ -120,7 +120,8 @@ class ElderDetailOut(ElderOut):
 
 class ElderPageOut(Schema):
     items: list[ElderOut]
-    count: int
+    count: int = Field(description="Matching elders, counted up to 1,000")
+    count_capped: bool = Field(description="True when more than 1,000 match: refine the search")
     page: int
     page_size: int
 

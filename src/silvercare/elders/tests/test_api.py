@@ -109,3 +109,19 @@ def test_openapi_document_is_stable(worker) -> None:  # type: ignore[no-untyped-
         "/api/v1/regions/",
         "/api/v1/tokens/",
     } <= set(doc["paths"])
+
+
+def test_counts_stop_at_the_cap(worker, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from silvercare.common import pagination
+
+    for _ in range(3):
+        make_elder(worker)
+    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    client = client_for(worker)
+    body = client.get("/api/v1/elders/").json()
+    assert (body["count"], body["count_capped"]) == (2, True)
+    assert len(body["items"]) == 3  # the page itself is not cut
+    page = client.get("/elders/").content.decode()
+    assert 'id="elder-table"' in page and "1,000" in page
+    monkeypatch.setattr(pagination, "COUNT_CAP", 3)
+    assert client.get("/api/v1/elders/").json()["count_capped"] is False
