@@ -195,25 +195,14 @@ def elder_create(*, ctx: AuditContext, values: dict[str, Any]) -> Elder:
     apply_to_model(elder, data)
     with transaction.atomic():
         elder.save()
-        audit_record(
-            ctx=ctx,
-            action=AuditAction.CREATE,
-            entity_type="elder",
-            entity_id=str(elder.pk),
-            region_code=elder.region_id,
-            summary=elder.name,
-            changes=audit_diff(None, data),
-        )
+        _audit(ctx, elder, AuditAction.CREATE, audit_diff(None, data))
     return elder
 
 
 def elder_update(*, ctx: AuditContext, elder: Elder, changes: dict[str, Any]) -> Elder:
     """Apply a partial change. The actor needs edit rights both where the elder is now and,
     when moving them, where they go."""
-    if not actor_has_perm(ctx.actor, Perm.ELDERS_EDIT, elder.region_id):
-        raise DomainError(
-            code="permission_denied", status=403, message=_("You may not change this record.")
-        )
+    _require_edit(ctx, elder)
     before = elder_plain(elder)
     merged = asdict(before)
     merged.update({k: v for k, v in changes.items() if k in merged or k.startswith("claimed_")})
@@ -225,15 +214,7 @@ def elder_update(*, ctx: AuditContext, elder: Elder, changes: dict[str, Any]) ->
         locked = Elder.objects.select_for_update().get(pk=elder.pk)
         apply_to_model(locked, data)
         locked.save()
-        audit_record(
-            ctx=ctx,
-            action=AuditAction.UPDATE,
-            entity_type="elder",
-            entity_id=str(locked.pk),
-            region_code=locked.region_id,
-            summary=locked.name,
-            changes=diff,
-        )
+        _audit(ctx, locked, AuditAction.UPDATE, diff)
     return locked
 
 
@@ -251,14 +232,11 @@ def elder_reveal(*, ctx: AuditContext, elder: Elder) -> dict[str, Any]:
         for c in elder.contacts.all()
     ]
     with transaction.atomic():
-        audit_record(
-            ctx=ctx,
-            action=AuditAction.VIEW_PII,
-            entity_type="elder",
-            entity_id=str(elder.pk),
-            region_code=elder.region_id,
-            summary=elder.name,
-            changes={"fields": ["id_number", "phone", "address", "contacts.phone"]},
+        _audit(
+            ctx,
+            elder,
+            AuditAction.VIEW_PII,
+            {"fields": ["id_number", "phone", "address", "contacts.phone"]},
         )
     return {
         "id_number": plain.id_number,
@@ -266,6 +244,18 @@ def elder_reveal(*, ctx: AuditContext, elder: Elder) -> dict[str, Any]:
         "address": plain.address,
         "contacts": contacts,
     }
+
+
+def _audit(ctx: AuditContext, elder: Elder, action: str, changes: dict[str, Any]) -> None:
+    audit_record(
+        ctx=ctx,
+        action=action,
+        entity_type="elder",
+        entity_id=str(elder.pk),
+        region_code=elder.region_id,
+        summary=elder.name,
+        changes=changes,
+    )
 
 
 def _require_edit(ctx: AuditContext, elder: Elder) -> None:
@@ -336,14 +326,11 @@ def contact_add(*, ctx: AuditContext, elder: Elder, values: dict[str, Any]) -> C
     contact = contact_build(elder, clean)
     with transaction.atomic():
         contact.save()
-        audit_record(
-            ctx=ctx,
-            action=AuditAction.UPDATE,
-            entity_type="elder",
-            entity_id=str(elder.pk),
-            region_code=elder.region_id,
-            summary=elder.name,
-            changes={"contacts": [None, f"+ {contact.name} {contact.phone_masked}"]},
+        _audit(
+            ctx,
+            elder,
+            AuditAction.UPDATE,
+            {"contacts": [None, f"+ {contact.name} {contact.phone_masked}"]},
         )
     return contact
 
@@ -355,14 +342,11 @@ def contact_remove(*, ctx: AuditContext, elder: Elder, contact_id: int) -> None:
         raise NotFound()
     with transaction.atomic():
         contact.delete()
-        audit_record(
-            ctx=ctx,
-            action=AuditAction.UPDATE,
-            entity_type="elder",
-            entity_id=str(elder.pk),
-            region_code=elder.region_id,
-            summary=elder.name,
-            changes={"contacts": [f"- {contact.name} {contact.phone_masked}", None]},
+        _audit(
+            ctx,
+            elder,
+            AuditAction.UPDATE,
+            {"contacts": [f"- {contact.name} {contact.phone_masked}", None]},
         )
 
 
@@ -378,15 +362,7 @@ def consent_record(
         event = ConsentEvent.objects.create(
             elder=elder, purpose=purpose, granted=granted, recorded_by=ctx.actor, note=note[:200]
         )
-        audit_record(
-            ctx=ctx,
-            action=AuditAction.UPDATE,
-            entity_type="elder",
-            entity_id=str(elder.pk),
-            region_code=elder.region_id,
-            summary=elder.name,
-            changes={f"consent.{purpose}": [None, granted]},
-        )
+        _audit(ctx, elder, AuditAction.UPDATE, {f"consent.{purpose}": [None, granted]})
     return event
 
 
