@@ -114,31 +114,8 @@ def template_bytes() -> bytes:
     assert ws is not None
     ws.title = "elders"
     ws.append([c.header_zh for c in COLUMNS])
-    ws.append(
-        [
-            "张三",
-            "440304194501011234",
-            "440304001001",
-            "13800138000",
-            "福田区示例路1号",
-            "",
-            "",
-            "本地城镇",
-            "独居",
-            "否",
-            "是",
-            "否",
-            "否",
-            "否",
-            "",
-            "",
-            "张小明",
-            "子女",
-            "13900139000",
-        ]
-    )
     notes = wb.create_sheet("说明 Notes")
-    notes.append(["列 Column", "必填 Required", "可填写 Allowed values"])
+    notes.append(["第一张表每行一位老年人，表头勿改。", "One elder per row; keep the header row."])
     allowed = {
         "hukou_type": " / ".join(HUKOU_WORDS),
         "living_situation": " / ".join(LIVING_WORDS),
@@ -148,9 +125,28 @@ def template_bytes() -> bytes:
         "birth_date": "YYYY-MM-DD（可空，填写则须与身份证一致）",
         "region_code": "12位社区代码",
     }
+    examples = {
+        "name": "张三",
+        "id_number": "11010519491231002X",
+        "region_code": "440304001001",
+        "phone": "13800138000",
+        "hukou_type": "本地城镇",
+        "living_situation": "独居",
+        "empty_nest": "是",
+        "contact_name": "张小明",
+        "contact_relationship": "子女",
+        "contact_phone": "13900139000",
+    }
+    notes.append([])
+    notes.append(["列 Column", "必填 Required", "可填写 Allowed values", "示例 Example"])
     for c in COLUMNS:
         notes.append(
-            [f"{c.header_zh} {c.header_en}", "是" if c.required else "", allowed.get(c.key, "")]
+            [
+                f"{c.header_zh} {c.header_en}",
+                "是" if c.required else "",
+                allowed.get(c.key, ""),
+                examples.get(c.key, ""),
+            ]
         )
     buf = io.BytesIO()
     wb.save(buf)

@@ -202,3 +202,13 @@ def test_export_is_masked_by_role_and_audited(worker) -> None:  # type: ignore[n
     events = AuditEvent.objects.filter(action="export")
     assert events.count() == 2
     assert events.first() is not None and events.first().changes["rows"] == 1  # type: ignore[union-attr]
+
+
+def test_template_has_only_the_header_and_a_valid_example_in_the_notes(worker) -> None:  # type: ignore[no-untyped-def]
+    from stdnum.cn import ric
+
+    book = load_workbook(io.BytesIO(client_for(worker).get("/elders/import/template.xlsx").content))
+    assert book.worksheets[0].max_row == 1  # nothing a user could import by mistake
+    notes = list(book.worksheets[1].values)
+    example_id = next(row[3] for row in notes if row and str(row[0]).startswith("身份证号"))
+    assert ric.is_valid(example_id)
