@@ -12,10 +12,10 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from silvercare.accounts.services import token_create
-from silvercare.assessments.services import assessment_book, qualification_add
+from silvercare.assessments.services import assessment_book
 from silvercare.audit.services import AuditContext
 from silvercare.common import crypto
-from silvercare.common.testing import COMMUNITY_A1, client_for, make_elder, make_user
+from silvercare.common.testing import COMMUNITY_A1, client_for, make_assessor, make_elder
 from silvercare.elders.importing import import_check
 from silvercare.elders.services import contact_add
 
@@ -61,14 +61,7 @@ def secret_world(worker: Any, other_worker: Any) -> dict[str, Any]:
     buf.seek(0)
     batch = import_check(ctx=ctx, filename="secret.xlsx", fileobj=buf)
     number = crypto.decrypt(elder.id_number_enc, purpose="elder.id_number")
-    assessor = make_user("assessor", "440304000000")
-    qualification_add(
-        ctx=ctx,
-        user=assessor,
-        certificate_no="X",
-        valid_from=dt.date(2020, 1, 1),
-        check_actor=False,
-    )
+    assessor = make_assessor()
     assessment = assessment_book(
         ctx=ctx, elder=elder, reason="first", scheduled_for=dt.date(2026, 1, 5), assessor=assessor
     )

@@ -94,16 +94,7 @@ DOMAIN_SCORES = {
 
 
 def qualified_assessor(username: str = "assessor_a", region: str = FUTIAN) -> User:
-    """An assessor for Futian with a certificate valid since 2020 (as in test_sessions)."""
-    user = testing.make_user("assessor", region, username)
-    services.qualification_add(
-        ctx=AuditContext(actor=None, via="test"),
-        user=user,
-        certificate_no="PG-1",
-        valid_from=dt.date(2020, 1, 1),
-        check_actor=False,
-    )
-    return user
+    return testing.make_assessor(region, username)
 
 
 def book(worker: User, elder: Elder, assessor: User) -> Assessment:

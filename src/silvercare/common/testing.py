@@ -54,6 +54,21 @@ def make_user(role: str, region: str, username: str | None = None) -> User:
     )
 
 
+def make_assessor(region: str = "440304000000", username: str | None = None) -> User:
+    """An assessor over ``region`` (Futian by default) with a certificate valid since 2020."""
+    from silvercare.assessments.services import qualification_add
+
+    user = make_user("assessor", region, username)
+    qualification_add(
+        ctx=AuditContext(actor=None, via="test"),
+        user=user,
+        certificate_no=f"PG-{user.pk}",
+        valid_from=dt.date(2020, 1, 1),
+        check_actor=False,
+    )
+    return user
+
+
 def id_number(
     birth: dt.date = dt.date(1945, 3, 8),
     *,

@@ -26,7 +26,7 @@ from silvercare.assessments.fhir import (
 from silvercare.assessments.instruments import get_instrument
 from silvercare.assessments.models import Assessment
 from silvercare.audit.services import AuditContext
-from silvercare.common.testing import id_number, make_elder, make_user
+from silvercare.common.testing import id_number, make_assessor, make_elder
 
 GBT = "gbt42195-2022"
 LOWERED = {"B.1.3": 2, "B.2.4": 1, "B.3.4": 1, "B.4.4": 0}
@@ -39,14 +39,7 @@ def answers() -> dict[str, int]:
 
 @pytest.fixture
 def people(worker: Any) -> dict[str, Any]:
-    assessor = make_user("assessor", "440304000000")
-    services.qualification_add(
-        ctx=AuditContext(actor=None, via="test"),
-        user=assessor,
-        certificate_no="GBT-2026-002",
-        valid_from=dt.date(2020, 1, 1),
-        check_actor=False,
-    )
+    assessor = make_assessor()
     elder = make_elder(worker, name="陈桂兰", id_number=id_number(dt.date(1940, 2, 2), seq=77))
     return {"worker": worker, "assessor": assessor, "elder": elder}
 

@@ -17,7 +17,7 @@ from silvercare.assessments.instruments import get_instrument
 from silvercare.assessments.models import Assessment
 from silvercare.assessments.report import assessment_report_pdf
 from silvercare.audit.services import AuditContext
-from silvercare.common.testing import id_number, make_elder, make_user
+from silvercare.common.testing import id_number, make_assessor, make_elder
 
 GBT = "gbt42195-2022"
 # Lowered from the maximum: 2 + 2 + 3 + 3 = 10 points below 90.
@@ -38,14 +38,7 @@ def answers() -> dict[str, int]:
 
 @pytest.fixture
 def people(worker: Any) -> dict[str, Any]:
-    assessor = make_user("assessor", "440304000000")
-    services.qualification_add(
-        ctx=AuditContext(actor=None, via="test"),
-        user=assessor,
-        certificate_no="GBT-2026-001",
-        valid_from=dt.date(2020, 1, 1),
-        check_actor=False,
-    )
+    assessor = make_assessor()
     assessor.display_name = "李评估"
     assessor.save()
     elder = make_elder(worker, name="王秀英", id_number=ELDER_ID)

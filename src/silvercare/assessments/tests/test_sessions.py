@@ -16,12 +16,11 @@ from django.utils import timezone
 from silvercare.assessments.instruments import GBT42195
 from silvercare.assessments.models import Assessment, AssessmentPolicy
 from silvercare.assessments.selectors import assessment_current_level, assessment_stats
-from silvercare.assessments.services import qualification_add
-from silvercare.audit.services import AuditContext
 from silvercare.common.testing import (
     COMMUNITY_A1,
     COMMUNITY_LUOHU,
     client_for,
+    make_assessor,
     make_elder,
     make_user,
 )
@@ -32,15 +31,7 @@ FULL = {item.code: item.max_score for item in GBT42195.items}
 
 
 def qualified_assessor(region: str = "440304000000", username: str | None = None) -> Any:
-    user = make_user("assessor", region, username)
-    qualification_add(
-        ctx=AuditContext(actor=None),
-        user=user,
-        certificate_no="PG-1",
-        valid_from=dt.date(2020, 1, 1),
-        check_actor=False,
-    )
-    return user
+    return make_assessor(region, username)
 
 
 @pytest.fixture
