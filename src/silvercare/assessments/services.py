@@ -558,3 +558,24 @@ def qualification_add(
             summary=f"qualification {certificate_no}",
         )
     return qualification
+
+
+def policy_save(*, ctx: AuditContext, policy: AssessmentPolicy, changed: list[str]) -> None:
+    """Save a region's assessment policy (from the back office) and audit what changed."""
+    if not actor_has_perm(ctx.actor, Perm.USERS_MANAGE, policy.region_id):
+        raise DomainError(
+            code="permission_denied",
+            status=403,
+            message=_("You may not change this region's assessment rules."),
+        )
+    with transaction.atomic():
+        policy.save()
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.UPDATE,
+            entity_type="assessment_policy",
+            entity_id=str(policy.pk),
+            region_code=policy.region_id,
+            summary=f"assessment policy {policy.region_id}",
+            changes={name: [None, str(getattr(policy, name))] for name in changed},
+        )

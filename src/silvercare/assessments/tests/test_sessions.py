@@ -453,3 +453,32 @@ def test_ltc_grading_only_where_a_region_confirmed_it(world) -> None:  # type: i
     graded = api.post(f"/api/v1/assessments/{second['id']}/submit").json()
     assert graded["result"]["grade"]["level"] == 0
     assert "to be confirmed" in graded["result"]["grade"]["status"]
+
+
+def test_back_office_changes_to_policy_and_certificates_are_audited(regions) -> None:  # type: ignore[no-untyped-def]
+    from silvercare.audit.models import AuditEvent
+
+    admin_user = make_user("system_admin", "440000000000", "root")
+    client = client_for(admin_user)
+    response = client.post(
+        "/admin/assessments/assessmentpolicy/add/",
+        {
+            "region": "440304000000",
+            "reassessment_months": "6",
+            "coma_level": "4",
+            "risk_event_threshold": "2",
+            "risk_event_counting": "sum",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert AssessmentPolicy.objects.get().reassessment_months == 6
+    assert AuditEvent.objects.filter(entity_type="assessment_policy", via="admin").exists()
+    assessor = make_user("assessor", "440304000000", "new_assessor")
+    response = client.post(
+        "/admin/assessments/assessorqualification/add/",
+        {"user": str(assessor.pk), "certificate_no": "SZ-9", "valid_from": "2026-01-01"},
+    )
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(
+        entity_type="user", entity_id=str(assessor.pk), summary="qualification SZ-9"
+    ).exists()
