@@ -4,10 +4,23 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from silvercare.accounts.models import ApiToken, User
+from silvercare.accounts.models import ApiToken, RoleGrant, User
 from silvercare.accounts.roles import Perm
 from silvercare.accounts.scoping import actor_prefixes
 from silvercare.common.errors import NotFound
+
+
+def grant_list(*, user: Any) -> QuerySet[RoleGrant]:
+    return (
+        RoleGrant.objects.filter(user_id=user.pk or 0)
+        .select_related("region")
+        .order_by("role", "region_id")
+    )
+
+
+def active_user(user_id: Any) -> User | None:
+    """An active user by id (an assessor picked in a form or API call), or None."""
+    return User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
 
 
 def token_list(*, actor: Any) -> QuerySet[ApiToken]:

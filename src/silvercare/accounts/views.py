@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,13 +18,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from silvercare.accounts import selectors, services
 from silvercare.accounts.forms import GrantForm, OtpForm, TokenForm, UserCreateForm
-from silvercare.accounts.models import RoleGrant
 from silvercare.accounts.roles import Perm
 from silvercare.accounts.scoping import actor_has_perm, actor_prefixes
 from silvercare.common.errors import DomainError
 from silvercare.common.forms import apply_errors
 from silvercare.common.request import audit_ctx
-from silvercare.elders.models import Elder
+from silvercare.elders.selectors import elder_status_counts
 
 
 class LoginView(auth_views.LoginView):
@@ -38,17 +36,11 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     stats: dict[str, Any] = {}
     if actor_has_perm(user, Perm.ELDERS_VIEW):
-        visible = Elder.objects.visible_to(user, Perm.ELDERS_VIEW)
-        stats["elders_by_status"] = {
-            row["status"]: row["n"]
-            for row in visible.values("status").annotate(n=Count("id")).order_by()
-        }
+        stats["elders_by_status"] = elder_status_counts(actor=user)
         stats["elders_total"] = sum(stats["elders_by_status"].values())
     grants = [
         {"role": grant.get_role_display(), "region": grant.region.name, "code": grant.region_id}
-        for grant in RoleGrant.objects.filter(user_id=user.pk or 0)
-        .select_related("region")
-        .order_by("role", "region_id")
+        for grant in selectors.grant_list(user=user)
     ]
     return render(request, "accounts/home.html", {"stats": stats, "grants": grants})
 

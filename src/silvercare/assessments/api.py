@@ -14,6 +14,7 @@ from ninja.params import functions as param
 from pydantic import Field
 
 from silvercare.accounts.models import User
+from silvercare.accounts.selectors import active_user
 from silvercare.assessments import selectors, services
 from silvercare.assessments.instruments import ScoringError, score_record
 from silvercare.assessments.models import Assessment
@@ -81,7 +82,7 @@ class ListQuery(Schema):
 def _user(user_id: int | None, field: str) -> User | None:
     if user_id is None:
         return None
-    user = User.objects.filter(pk=user_id, is_active=True).first()
+    user = active_user(user_id)
     if user is None:
         raise ValidationFailed([FieldError(field, "unknown_user", _("Unknown user."))])
     return user

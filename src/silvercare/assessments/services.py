@@ -197,6 +197,8 @@ def assessment_book(
                 _("Unknown instrument %(code)s.") % {"code": instrument},
             )
         )
+    if assessor is None:
+        errors.append(FieldError("assessor", codes.NOT_ASSESSOR, _("Choose the assessor.")))
     for role_field, user in (("assessor", assessor), ("second_assessor", second_assessor)):
         error = _check_assessor(user, elder, scheduled_for, role_field)
         if error:

@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from silvercare.accounts.models import User
 from silvercare.accounts.roles import Perm
 from silvercare.accounts.scoping import actor_has_perm
+from silvercare.accounts.selectors import active_user
 from silvercare.assessments import presenters, selectors, services
 from silvercare.assessments.choices import LEVEL_NAMES, Status
 from silvercare.assessments.forms import BookForm, SignForm, TriggerForm
@@ -118,10 +118,8 @@ def book(request: HttpRequest, elder_id: uuid.UUID) -> HttpResponse:
                 elder=elder,
                 reason=data["reason"],
                 scheduled_for=data["scheduled_for"],
-                assessor=User.objects.filter(pk=data["assessor"]).first(),
-                second_assessor=User.objects.filter(pk=data["second_assessor"]).first()
-                if data.get("second_assessor")
-                else None,
+                assessor=active_user(data["assessor"]),
+                second_assessor=active_user(data.get("second_assessor")),
                 place=data["place"],
                 instrument=data["instrument"],
                 corrects=corrects,

@@ -46,11 +46,6 @@ class NotFound(DomainError):
         super().__init__(code="not_found", message=message, status=404)
 
 
-class PermissionDenied(DomainError):
-    def __init__(self, message: str | Promise = "You may not do this.") -> None:
-        super().__init__(code="permission_denied", message=message, status=403)
-
-
 class ValidationFailed(DomainError):
     """Input failed validation; ``errors`` lists each field."""
 

@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from silvercare.accounts.roles import Perm
@@ -92,6 +92,17 @@ def _filtered(qs: QuerySet[Elder], filters: ElderFilters) -> QuerySet[Elder]:
     if filters.status:
         qs = qs.filter(status=filters.status)
     return qs
+
+
+def elder_status_counts(*, actor: Any) -> dict[str, int]:
+    """Elders visible to the actor, counted by status (home page)."""
+    rows = (
+        Elder.objects.visible_to(actor, Perm.ELDERS_VIEW)
+        .values("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["status"]: row["n"] for row in rows}
 
 
 def elder_get_for(*, actor: Any, elder_id: Any, perm: str = Perm.ELDERS_VIEW) -> Elder:

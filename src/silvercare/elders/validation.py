@@ -25,7 +25,6 @@ from silvercare.elders.choices import (
     Sex,
 )
 
-MIN_AGE = 0  # children with disabilities are served too; age bands are filters, not rules
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 
 
@@ -89,10 +88,6 @@ def check_phone(raw: str, field_name: str) -> str | FieldError:
             _("Enter an 11-digit mobile number or a landline such as 0755-12345678."),
         )
     return phone
-
-
-def age_on(birth: dt.date, today: dt.date) -> int:
-    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
 
 
 @dataclass

@@ -30,6 +30,7 @@ from silvercare.elders.models import ImportBatch
 from silvercare.elders.presenters import elder_categories, elder_detail
 from silvercare.elders.spreadsheet import template_bytes
 from silvercare.regions.models import Region
+from silvercare.regions.selectors import regions_under
 
 MASKED_ADDRESS = "****"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -60,19 +61,12 @@ def _filters(request: HttpRequest) -> selectors.ElderFilters:
 
 
 def _visible_towns(actor: Any) -> list[Region]:
-    prefixes = actor_prefixes(actor, Perm.ELDERS_VIEW)
-    towns = Region.objects.none()
-    for prefix in prefixes:
-        towns |= Region.objects.filter(code__startswith=prefix, level__in=[3, 4])
-    return list(towns.order_by("code")[:300])
+    return regions_under(actor_prefixes(actor, Perm.ELDERS_VIEW), levels=[3, 4], limit=300)
 
 
 def _communities(actor: Any, perm: str) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
-    for prefix in actor_prefixes(actor, perm):
-        rows = Region.objects.filter(code__startswith=prefix, level=5).select_related("parent")
-        out += [(r.code, f"{r.parent.name if r.parent else ''} {r.name}") for r in rows[:3000]]
-    return out
+    rows = regions_under(actor_prefixes(actor, perm), levels=[5], limit=3000)
+    return [(r.code, f"{r.parent.name if r.parent else ''} {r.name}") for r in rows]
 
 
 @login_required

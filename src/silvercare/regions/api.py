@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
@@ -31,7 +32,7 @@ class RegionQuery(Schema):
 class CircleQuery(Schema):
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
-    metres: float = Field(1000, gt=0, le=20_000)
+    metres: float = Field(settings.SILVERCARE_SERVICE_CIRCLE_METRES, gt=0, le=20_000)
 
 
 class NearbyCommunity(Schema):

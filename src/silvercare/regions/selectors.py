@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from silvercare.common.errors import NotFound
 from silvercare.regions.choices import code_prefix
@@ -41,8 +41,17 @@ def region_ancestors(region: Region) -> list[Region]:
     return [by_code[c] for c in codes if c in by_code]
 
 
-def regions_within_prefix(prefix: str, *, level: int) -> QuerySet[Region]:
-    return Region.objects.filter(code__startswith=prefix, level=level)
+def regions_under(prefixes: list[str], *, levels: list[int], limit: int) -> list[Region]:
+    """Regions of the given levels inside any of ``prefixes`` (the actor's areas), in code
+    order, with their parent; one query."""
+    if not prefixes:
+        return []
+    q = Q()
+    for prefix in prefixes:
+        q |= Q(code__startswith=prefix)
+    return list(
+        Region.objects.filter(q, level__in=levels).select_related("parent").order_by("code")[:limit]
+    )
 
 
 def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -57,7 +57,7 @@ def test_visible_to_filters_by_prefix(regions: None) -> None:
     assert not Elder.objects.visible_to(nobody, Perm.ELDERS_VIEW).exists()
 
 
-def test_passwords_are_hashed_with_argon2_in_production_settings(regions: None) -> None:
+def test_argon2_hashes_passwords_outside_the_test_settings(regions: None) -> None:
     from django.conf import settings
 
     assert settings.PASSWORD_HASHERS[-2].endswith("Argon2PasswordHasher")

@@ -47,7 +47,7 @@ def world(worker: Any) -> dict[str, Any]:
     }
 
 
-def book(world: dict[str, Any], **extra: Any) -> dict[str, Any]:
+def post_booking(world: dict[str, Any], **extra: Any) -> Any:
     body = {
         "elder_id": str(world["elder"].pk),
         "reason": "first",
@@ -55,7 +55,11 @@ def book(world: dict[str, Any], **extra: Any) -> dict[str, Any]:
         "assessor_id": world["assessor"].pk,
         **extra,
     }
-    response = world["booker"].post("/api/v1/assessments/", body, content_type="application/json")
+    return world["booker"].post("/api/v1/assessments/", body, content_type="application/json")
+
+
+def book(world: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    response = post_booking(world, **extra)
     assert response.status_code == 201, response.content
     return dict(response.json())
 
@@ -167,17 +171,7 @@ def test_completed_assessment_is_immutable_and_corrected_by_a_new_one(  # type: 
         assert response.json()["code"] == "assessment_completed"
     assert Assessment.objects.values().get(pk=first["id"]) == before
     # A correction without a reason is refused; with one it references the original.
-    missing = world["booker"].post(
-        "/api/v1/assessments/",
-        {
-            "elder_id": str(world["elder"].pk),
-            "reason": "review",
-            "scheduled_for": timezone.localdate().isoformat(),
-            "assessor_id": world["assessor"].pk,
-            "corrects_id": first["id"],
-        },
-        content_type="application/json",
-    )
+    missing = post_booking(world, reason="review", corrects_id=first["id"])
     assert missing.status_code == 422
     assert missing.json()["errors"][0]["code"] == "correction_reason_required"
     fix = book(
@@ -240,29 +234,11 @@ def test_two_assessors_when_the_region_requires_it(  # type: ignore[no-untyped-d
 
 def test_only_qualified_assessors_of_the_area_perform(world) -> None:  # type: ignore[no-untyped-def]
     unqualified = make_user("assessor", "440304000000")
-    response = world["booker"].post(
-        "/api/v1/assessments/",
-        {
-            "elder_id": str(world["elder"].pk),
-            "reason": "first",
-            "scheduled_for": timezone.localdate().isoformat(),
-            "assessor_id": unqualified.pk,
-        },
-        content_type="application/json",
-    )
+    response = post_booking(world, assessor_id=unqualified.pk)
     assert response.status_code == 422
     assert response.json()["errors"][0]["code"] == "assessor_not_qualified"
     luohu_assessor = qualified_assessor("440303000000")
-    response = world["booker"].post(
-        "/api/v1/assessments/",
-        {
-            "elder_id": str(world["elder"].pk),
-            "reason": "first",
-            "scheduled_for": timezone.localdate().isoformat(),
-            "assessor_id": luohu_assessor.pk,
-        },
-        content_type="application/json",
-    )
+    response = post_booking(world, assessor_id=luohu_assessor.pk)
     assert response.json()["errors"][0]["code"] == "not_an_assessor"
     booked = book(world)
     # The community worker who booked it cannot answer it.
