@@ -48,6 +48,7 @@ COLUMNS = [
     "updated_at",
     "name",
     "name_initials",
+    "name_sort",
     "id_number_enc",
     "id_number_hash",
     "id_number_masked",
@@ -239,6 +240,7 @@ def build_chunk(spec: ChunkSpec) -> tuple[int, bytes]:
     from silvercare.common import crypto
     from silvercare.common.masking import mask_id_number, mask_phone
     from silvercare.demo.city import BIRTHPLACES, GIVEN, SURNAMES
+    from silvercare.elders.name_order import name_sort_key
     from silvercare.elders.services import id_hash, name_initials, phone_hash
 
     rng = random.Random(spec.seed * 1_000_003 + spec.index)
@@ -267,6 +269,7 @@ def build_chunk(spec: ChunkSpec) -> tuple[int, bytes]:
         initials = initials_cache.get(name)
         if initials is None:
             initials = initials_cache[name] = name_initials(name)
+        sort_key = name_sort_key(name)  # cached per character
         community = rng.choice(spec.communities)
         phone = "" if rng.random() < 0.08 else f"1{rng.choice('3578')}{rng.randrange(10**9):09d}"
         address = (
@@ -289,6 +292,7 @@ def build_chunk(spec: ChunkSpec) -> tuple[int, bytes]:
             created.isoformat(),
             name,
             initials,
+            sort_key,
             crypto.encrypt(number, purpose="elder.id_number"),
             id_hash(number),
             mask_id_number(number),

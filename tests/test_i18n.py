@@ -19,7 +19,13 @@ def test_chinese_by_default_english_on_request(worker) -> None:  # type: ignore[
 
 def test_api_errors_follow_the_language(worker) -> None:  # type: ignore[no-untyped-def]
     client = client_for(worker)
-    body = {"name": "x", "id_number": "123", "region_code": "440304001001"}
+    body = {
+        "name": "x",
+        "id_number": "123",
+        "region_code": "440304001001",
+        "hukou_type": "local_urban",
+        "living_situation": "spouse",
+    }
     zh = client.post("/api/v1/elders/", body, content_type="application/json").json()
     en = Client(HTTP_ACCEPT_LANGUAGE="en")
     en.force_login(worker)

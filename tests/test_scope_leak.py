@@ -65,6 +65,7 @@ def secret_world(worker: Any, other_worker: Any) -> dict[str, Any]:
     assessment = assessment_book(
         ctx=ctx, elder=elder, reason="first", scheduled_for=dt.date(2026, 1, 5), assessor=assessor
     )
+    subsidy = _subsidy_world(worker, elder)
     return {
         "ids": {
             "elder_id": str(elder.pk),
@@ -74,6 +75,7 @@ def secret_world(worker: Any, other_worker: Any) -> dict[str, Any]:
             "user_id": str(worker.pk),
             "code": COMMUNITY_A1,
             "assessment_id": str(assessment.pk),
+            **subsidy,
             "action": "submit",
         },
         "markers": [
@@ -84,8 +86,102 @@ def secret_world(worker: Any, other_worker: Any) -> dict[str, Any]:
             "136****6666",
             "secret.xlsx",
             assessment.number,
+            "绝密补贴",
         ],
         "outsider": client_for(other_worker),
+    }
+
+
+SUBSIDY_IDS = (
+    "programme_id",
+    "version_id",
+    "quote_id",
+    "reservation_id",
+    "delivery_id",
+    "claim_id",
+    "voucher_batch_id",
+    "voucher_id",
+    "trade_in_id",
+)
+
+
+def _subsidy_world(worker: Any, elder: Any) -> dict[str, str]:
+    """A Futian programme, a quote for the secret elder and its reservation."""
+    from silvercare.common.testing import make_user
+    from silvercare.subsidies import services as subsidies
+
+    officer = make_user("civil_affairs", "440304000000", "scope_leak_officer")
+    octx = AuditContext(actor=officer)
+    subsidies.payer_create(
+        ctx=octx,
+        code="secret-payer",
+        name="福田财政",
+        kind="district_finance",
+        region_code="440304000000",
+    )
+    programme = subsidies.programme_create(
+        ctx=octx,
+        code="secret-programme",
+        name="绝密补贴",
+        region_code="440304000000",
+        version=subsidies.VersionValues(
+            valid_from=dt.date(2020, 1, 1),
+            item_kinds=["meal"],
+            amount_rule={"type": "fixed", "amount_fen": 100, "per": "meal"},
+            budgeted=False,
+            shares=[("secret-payer", 10000)],
+        ),
+    )
+    version = subsidies.version_publish(ctx=octx, version=programme.versions.get())
+    quote = subsidies.quote(
+        actor=worker,
+        elder=elder,
+        item=subsidies.Item(kind="meal"),
+        price_fen=500,
+        on=dt.date(2026, 1, 5),
+    )
+    [reservation] = subsidies.reserve(ctx=AuditContext(actor=worker), quote=quote)
+    # The ledger and a claim, a voucher batch with the elder's voucher, a trade-in.
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    delivery = subsidies.delivery_record(
+        ctx=AuditContext(actor=worker), reservation=reservation, amount_fen=100, delivered_on=today
+    )
+    payer = programme.versions.get().shares.get().payer
+    [claim] = subsidies.claim_prepare(ctx=octx, payer=payer, month=today)
+    batch = subsidies.voucher_batch_create(
+        ctx=octx,
+        programme=programme,
+        code="secret-vouchers",
+        name="绝密补贴消费券",
+        region_code="440304000000",
+        face_value_fen=500,
+        valid_from=today,
+        expires_on=today + dt.timedelta(days=30),
+    )
+    subsidies.voucher_batch_issue(ctx=octx, batch=batch)
+    trade_in = subsidies.tradein_record(
+        ctx=AuditContext(actor=worker),
+        elder=elder,
+        device_type="walker",
+        brand="绝密补贴牌",
+        serial="SECRET-1",
+        credit_fen=100,
+        received_on=today,
+    )
+    from silvercare.subsidies.models import Voucher
+
+    return {
+        "programme_id": str(programme.pk),
+        "version_id": str(version.pk),
+        "quote_id": str(quote.pk),
+        "reservation_id": str(reservation.pk),
+        "delivery_id": str(delivery.pk),
+        "claim_id": str(claim.pk),
+        "voucher_batch_id": str(batch.pk),
+        "voucher_id": str(Voucher.objects.get(elder=elder).pk),
+        "trade_in_id": str(trade_in.pk),
     }
 
 
@@ -109,7 +205,15 @@ def test_every_page_hides_foreign_records(secret_world: dict[str, Any]) -> None:
         url = _fill(route, secret_world["ids"])
         names_foreign_record = any(
             f"<{k}" in route or f":{k}>" in route
-            for k in ("elder_id", "contact_id", "batch_id", "token_id", "user_id", "assessment_id")
+            for k in (
+                "elder_id",
+                "contact_id",
+                "batch_id",
+                "token_id",
+                "user_id",
+                "assessment_id",
+                *SUBSIDY_IDS,
+            )
         )
         for method in ("get", "post"):
             response = getattr(outsider, method)(url)
@@ -139,7 +243,9 @@ def test_every_api_operation_hides_foreign_records(secret_world: dict[str, Any])
         for method in methods:
             response = outsider.generic(method.upper(), url, "{}", content_type="application/json")
             _assert_clean(response, secret_world["markers"], f"{method.upper()} {url}")
-            if any(f"{{{k}}}" in path for k in ("elder_id", "token_id", "assessment_id")):
+            if any(
+                f"{{{k}}}" in path for k in ("elder_id", "token_id", "assessment_id", *SUBSIDY_IDS)
+            ):
                 assert response.status_code in (404, 422), (method, url, response.status_code)
             operations += 1
     for url in [

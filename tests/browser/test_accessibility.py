@@ -53,9 +53,9 @@ def _import_file(path: Path) -> Path:
     wb = Workbook()
     ws = wb.active
     assert ws is not None
-    ws.append(["姓名", "身份证号", "社区代码"])
-    ws.append(["孙丽华", testing.id_number(male=False), testing.COMMUNITY_A1])
-    ws.append(["马永福", "440304194503080000", testing.COMMUNITY_A1])
+    ws.append(["姓名", "身份证号", "社区代码", "户籍类型", "居住情况"])
+    ws.append(["孙丽华", testing.id_number(male=False), testing.COMMUNITY_A1, "本地城镇", "独居"])
+    ws.append(["马永福", "440304194503080000", testing.COMMUNITY_A1, "本地城镇", "与子女"])
     wb.save(path)
     return path
 

@@ -100,12 +100,24 @@ def test_register_with_a_bad_id_then_correct_it_and_reveal(worker_page: Page, wo
     page.get_by_role("combobox", name=ui_text("Community"), exact=True).select_option(
         testing.COMMUNITY_A2
     )
+    # Facts that decide services start empty and must be chosen (issue 8).
+    page.get_by_role("combobox", name=ui_text("Hukou type"), exact=True).select_option(
+        "local_urban"
+    )
+    page.get_by_role("combobox", name=ui_text("Living situation"), exact=True).select_option(
+        "spouse"
+    )
     page.get_by_role("button", name=ui_text("Save")).click()
 
     message = ui_text("The check digit of the ID number is wrong; please re-check it.")
     expect(page.locator("#form-errors")).to_have_text(
         ui_text("Please correct the fields marked below.")
     )
+    # The summary takes the focus and links to the field (issue 8).
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    summary.get_by_role("link").click()
+    expect(id_box).to_be_focused()
     id_field = page.locator(".field", has=id_box)
     expect(id_field.locator(".errorlist")).to_have_text(message)
     expect(id_box).to_have_attribute("aria-invalid", "true")
@@ -129,7 +141,7 @@ def test_register_with_a_bad_id_then_correct_it_and_reveal(worker_page: Page, wo
         ui_text("%(name)s was registered.", name="张桂兰")
     )
     masked = mask_id_number(good_id)
-    assert masked == good_id[:4] + "*" * 10 + good_id[-4:]
+    assert masked == good_id[:2] + "*" * 15 + good_id[-1:]
     expect(page.locator("#id-number")).to_have_text(masked)
     expect(page.locator("#phone")).to_have_text("139****5678")
     expect(page.locator("body")).not_to_contain_text(good_id)

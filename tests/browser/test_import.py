@@ -17,7 +17,7 @@ from tests.browser.support import has_cjk, ui_ntext, ui_text
 
 pytestmark = pytest.mark.browser
 
-HEADERS = ["姓名", "身份证号", "社区代码", "联系电话", "出生日期", "性别"]
+HEADERS = ["姓名", "身份证号", "社区代码", "联系电话", "出生日期", "性别", "户籍类型", "居住情况"]
 UNKNOWN_COMMUNITY = "440304001099"
 
 
@@ -27,7 +27,7 @@ def _sheet(path: Path, rows: list[list[Any]]) -> Path:
     assert ws is not None
     ws.append(HEADERS)
     for row in rows:
-        ws.append(row)
+        ws.append([*row, "本地城镇", "与配偶"])  # facts that decide services: required values
     wb.save(path)
     return path
 

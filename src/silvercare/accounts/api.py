@@ -6,11 +6,12 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.params import functions as param
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from silvercare.accounts import selectors, services
 from silvercare.accounts.models import ApiToken
 from silvercare.common.request import audit_ctx
+from silvercare.common.text import PlainText
 
 router = Router(tags=["tokens"])
 
@@ -26,8 +27,9 @@ class TokenOut(Schema):
 
 
 class TokenCreateIn(Schema):
-    name: str = Field(min_length=1, max_length=64)
-    expires_at: dt.datetime | None = None
+    name: PlainText = Field(min_length=1, max_length=64)
+    # With a time zone (…Z or …+08:00): a naive time is a 422 on this field, not a guess.
+    expires_at: AwareDatetime | None = None
 
 
 class TokenCreatedOut(TokenOut):

@@ -19,6 +19,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "import": actor_has_perm(user, Perm.ELDERS_IMPORT),
             "audit": actor_has_perm(user, Perm.AUDIT_VIEW),
             "assessments": actor_has_perm(user, Perm.ASSESSMENTS_VIEW),
+            "subsidies": actor_has_perm(user, Perm.SUBSIDIES_VIEW),
+            "vouchers_redeem": actor_has_perm(user, Perm.SUBSIDIES_REDEEM),
             "tokens": actor_has_perm(user, Perm.TOKENS_OWN),
             "users": actor_has_perm(user, Perm.USERS_MANAGE),
             "admin": Role.SYSTEM_ADMIN.value in roles,

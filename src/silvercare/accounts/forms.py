@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from silvercare.accounts.roles import Role
+from silvercare.common.text import validate_plain_text
 
 
 class OtpForm(forms.Form):
@@ -16,7 +17,7 @@ class OtpForm(forms.Form):
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label=_("Token name"), max_length=64)
+    name = forms.CharField(label=_("Token name"), max_length=64, validators=[validate_plain_text])
     expires_at = forms.DateTimeField(
         label=_("Expires at (optional)"),
         required=False,

@@ -1,42 +1,38 @@
-"""Staff must pass a TOTP second factor when SILVERCARE_REQUIRE_STAFF_2FA is on."""
+"""Every page owes the TOTP second factor when the user must have one (see
+``accounts.second_factor``). Only signing in and out, the OTP page itself, static files, the
+health check and the language switch are exempt; the API refuses such a session on its own
+(``common.api.SessionAuth``) with a problem+json answer instead of a redirect."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cached_property
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
-from django_otp import user_has_device
 
-from silvercare.accounts.roles import STAFF_ROLES
-from silvercare.accounts.scoping import actor_roles
+from silvercare.accounts.second_factor import second_factor_pending
 
-_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/i18n/", "/api/")
+_EXEMPT_PREFIXES = ("/static/", "/healthz", "/i18n/", "/api/")
 
 
 class StaffSecondFactorMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
+    @cached_property
+    def _exempt_paths(self) -> frozenset[str]:
+        return frozenset(
+            reverse(name) for name in ("accounts:login", "accounts:logout", "accounts:otp")
+        )
+
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
         if (
-            user.is_authenticated
+            request.path not in self._exempt_paths
             and not request.path.startswith(_EXEMPT_PREFIXES)
-            and not user.is_verified()  # type: ignore[attr-defined]
-            and self._needs_second_factor(request)
+            and second_factor_pending(request.user)
         ):
             return redirect(reverse("accounts:otp") + "?" + urlencode({"next": request.path}))
         return self.get_response(request)
-
-    @staticmethod
-    def _needs_second_factor(request: HttpRequest) -> bool:
-        """Anyone who enrolled a device must use it; staff must enrol when required."""
-        if user_has_device(request.user, confirmed=True):
-            return True
-        return bool(
-            settings.SILVERCARE_REQUIRE_STAFF_2FA and actor_roles(request.user) & STAFF_ROLES
-        )

@@ -24,6 +24,13 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.username
 
+    def get_short_name(self) -> str:
+        """What the back office greets the user by: the name people know them by."""
+        return self.display_name or self.username
+
+    def get_full_name(self) -> str:
+        return self.display_name or self.username
+
 
 class RoleGrant(TimeStampedModel):
     """The user acts in ``role`` over ``region`` and everything inside it."""

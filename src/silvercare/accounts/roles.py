@@ -35,6 +35,13 @@ class Perm:
     ASSESSMENTS_STATS = "assessments.stats"
     TOKENS_OWN = "tokens.own"
     USERS_MANAGE = "users.manage"
+    SUBSIDIES_VIEW = "subsidies.view"
+    SUBSIDIES_MANAGE = "subsidies.manage"
+    SUBSIDIES_QUOTE = "subsidies.quote"
+    # Approve and settle the claims of a paying body of the region (not one's own claims).
+    SUBSIDIES_APPROVE = "subsidies.approve"
+    # Check and redeem consumption vouchers (merchants and providers).
+    SUBSIDIES_REDEEM = "subsidies.redeem"
 
 
 _REGISTRY_READERS = {
@@ -49,6 +56,14 @@ _REGISTRY_READERS = {
     Role.SYSTEM_ADMIN,
 }
 _STAFF = set(Role) - {Role.ELDER_FAMILY}
+_SUBSIDY_MANAGERS = {Role.CIVIL_AFFAIRS, Role.SYSTEM_ADMIN}
+_SUBSIDY_QUOTERS = {
+    Role.COMMUNITY_WORKER,
+    Role.AT_CONSULTANT,
+    Role.RENTAL_OPERATOR,
+    Role.CARE_PROVIDER_ADMIN,
+}
+_VOUCHER_REDEEMERS = {Role.ENTERPRISE, Role.RENTAL_OPERATOR, Role.CARE_PROVIDER_ADMIN}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     role.value: frozenset(perms)
@@ -87,6 +102,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             ),
             *({Perm.TOKENS_OWN} if role in _STAFF else set()),
             *({Perm.USERS_MANAGE} if role == Role.SYSTEM_ADMIN else set()),
+            *(
+                {Perm.SUBSIDIES_VIEW, Perm.SUBSIDIES_QUOTE}
+                if role in _SUBSIDY_MANAGERS | _SUBSIDY_QUOTERS
+                else set()
+            ),
+            *({Perm.SUBSIDIES_MANAGE} if role in _SUBSIDY_MANAGERS else set()),
+            *({Perm.SUBSIDIES_APPROVE} if role == Role.CIVIL_AFFAIRS else set()),
+            *({Perm.SUBSIDIES_REDEEM} if role in _VOUCHER_REDEEMERS else set()),
         }
         for role in Role
     }.items()

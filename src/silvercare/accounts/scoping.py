@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from django.db import models
 from django.db.models import Q
 
-from silvercare.accounts.roles import ROLE_PERMISSIONS
+from silvercare.accounts.roles import ROLE_PERMISSIONS, Perm
 from silvercare.regions.choices import code_prefix
 
 if TYPE_CHECKING:
@@ -59,6 +59,22 @@ def actor_has_perm(actor: User | Any, perm: str, region_code: str | None = None)
     if region_code is None:
         return bool(prefixes)
     return any(region_code.startswith(p) for p in prefixes)
+
+
+def actor_is_national_admin(actor: User | Any) -> bool:
+    """The national back-office operator: a superuser, made only from the command line
+    (``silvercare createuser NAME --superuser``), never by a grant."""
+    return bool(
+        getattr(actor, "is_authenticated", False)
+        and actor.is_active
+        and getattr(actor, "is_superuser", False)
+    )
+
+
+def actor_manages(actor: User | Any, region_code: str | None = None) -> bool:
+    """Back-office power (users, grants, certificates, regional rules) over ``region_code``:
+    a system administrator's grant covering it, or the national superuser."""
+    return actor_is_national_admin(actor) or actor_has_perm(actor, Perm.USERS_MANAGE, region_code)
 
 
 def actor_roles(actor: User | Any) -> set[str]:

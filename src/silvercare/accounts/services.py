@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from silvercare.accounts.models import ApiToken, RoleGrant, User
 from silvercare.accounts.roles import Perm, Role
-from silvercare.accounts.scoping import actor_has_perm, forget_grants
+from silvercare.accounts.scoping import actor_has_perm, actor_manages, forget_grants
 from silvercare.audit.models import AuditAction
 from silvercare.audit.services import AuditContext, audit_record
 from silvercare.common.errors import DomainError, FieldError, NotFound, ValidationFailed
@@ -29,8 +29,16 @@ def _hash_token(raw: str) -> str:
 
 
 def _require_grant_power(actor: Any, region_code: str) -> None:
-    if not actor_has_perm(actor, Perm.USERS_MANAGE, region_code):
+    if not actor_manages(actor, region_code):
         raise NotFound(_("Region not found."))
+
+
+def _require_account_power(actor: Any, user: User) -> None:
+    """Changing the account itself needs power over every region the user works in."""
+    from silvercare.accounts.selectors import user_fully_managed
+
+    if not user_fully_managed(actor=actor, user=user):
+        raise NotFound(_("User not found."))
 
 
 def user_create(
@@ -41,9 +49,17 @@ def user_create(
     display_name: str = "",
     grants: list[tuple[str, str]] | None = None,
     check_actor: bool = True,
+    superuser: bool = False,
 ) -> User:
     """Create a user with (role, region-code) grants. ``check_actor=False`` is for the
-    bootstrap commands (``createuser``, ``demo``) run by the operator at the console."""
+    bootstrap commands (``createuser``, ``demo``) run by the operator at the console; only
+    they may make the national back-office superuser (``superuser=True``)."""
+    if superuser and check_actor:
+        raise DomainError(
+            code="permission_denied",
+            status=403,
+            message=_("A superuser is created only from the command line."),
+        )
     errors: list[FieldError] = []
     if User.objects.filter(username=username).exists():
         errors.append(FieldError("username", "username_taken", _("This username is taken.")))
@@ -55,7 +71,11 @@ def user_create(
         raise ValidationFailed(errors)
     with transaction.atomic():
         user = User.objects.create_user(
-            username=username, password=password, display_name=display_name
+            username=username,
+            password=password,
+            display_name=display_name,
+            is_staff=superuser,
+            is_superuser=superuser,
         )
         for role, code in grants or []:
             grant_add(ctx=ctx, user=user, role=role, region_code=code, check_actor=check_actor)
@@ -64,7 +84,73 @@ def user_create(
             action=AuditAction.CREATE,
             entity_type="user",
             entity_id=str(user.pk),
-            summary=f"user {username}",
+            summary=f"user {username}" + (" (superuser)" if superuser else ""),
+        )
+    return user
+
+
+# The account fields the back office may change; everything else (staff, superuser, groups,
+# permissions) follows from grants or the command line.
+USER_EDITABLE_FIELDS = ("display_name", "first_name", "last_name", "email", "is_active")
+
+
+def user_update(*, ctx: AuditContext, user: User, changes: dict[str, Any]) -> User:
+    """Change a user's account fields (back office), audited field by field."""
+    _require_account_power(ctx.actor, user)
+    unknown = sorted(set(changes) - set(USER_EDITABLE_FIELDS))
+    if unknown:
+        raise ValidationFailed(
+            [
+                FieldError(name, "read_only", _("This field cannot be changed here."))
+                for name in unknown
+            ]
+        )
+    with transaction.atomic():
+        current = User.objects.select_for_update().get(pk=user.pk)
+        diff = {
+            name: [getattr(current, name), value]
+            for name, value in changes.items()
+            if getattr(current, name) != value
+        }
+        if not diff:
+            return current
+        for name, (_old, new) in diff.items():
+            setattr(current, name, new)
+        current.save(update_fields=list(diff))
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.UPDATE,
+            entity_type="user",
+            entity_id=str(current.pk),
+            summary=f"user {current.username}: " + ", ".join(sorted(diff)),
+            changes=diff,
+        )
+    return current
+
+
+def user_set_password(*, ctx: AuditContext, user: User, password: str | None) -> User:
+    """Set a user's password from the back office, or disable password sign-in (None)."""
+    _require_account_power(ctx.actor, user)
+    if password is not None:
+        try:
+            validate_password(password, user)
+        except DjangoValidationError as exc:
+            raise ValidationFailed(
+                [FieldError("password", "weak_password", " ".join(exc.messages))]
+            ) from exc
+    with transaction.atomic():
+        if password is None:
+            user.set_unusable_password()
+        else:
+            user.set_password(password)
+        user.save(update_fields=["password"])
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.UPDATE,
+            entity_type="user",
+            entity_id=str(user.pk),
+            summary=f"user {user.username}: "
+            + ("password sign-in disabled" if password is None else "password set"),
         )
     return user
 
@@ -113,11 +199,12 @@ def grant_remove(*, ctx: AuditContext, grant: RoleGrant) -> None:
 
 
 def _sync_back_office(user: User) -> None:
-    """Only system administrators reach the Django admin (the back office)."""
-    is_admin = user.grants.filter(role=Role.SYSTEM_ADMIN).exists()
-    if user.is_staff != is_admin or user.is_superuser != is_admin:
-        user.is_staff = user.is_superuser = is_admin
-        user.save(update_fields=["is_staff", "is_superuser"])
+    """System administrators reach the back office (the Django admin), scoped to their
+    regions; a grant never makes a superuser (only ``createuser --superuser`` does)."""
+    is_staff = user.is_superuser or user.grants.filter(role=Role.SYSTEM_ADMIN).exists()
+    if user.is_staff != is_staff:
+        user.is_staff = is_staff
+        user.save(update_fields=["is_staff"])
 
 
 def token_create(
@@ -174,6 +261,34 @@ def token_revoke(*, ctx: AuditContext, token_id: int) -> ApiToken:
             entity_type="api_token",
             entity_id=str(token.pk),
             summary=f"revoked token {token.name}",
+        )
+    return token
+
+
+def token_revoke_as_admin(*, ctx: AuditContext, token_id: int) -> ApiToken:
+    """The back office revokes a token of a user it manages (someone who left, a leak)."""
+    from silvercare.accounts.selectors import back_office_users
+
+    with transaction.atomic():
+        token = (
+            ApiToken.objects.select_for_update(of=("self",))
+            .filter(pk=token_id, revoked_at__isnull=True)
+            .select_related("user")
+            .first()
+        )
+        if (
+            token is None
+            or not back_office_users(actor=ctx.actor).filter(pk=token.user_id).exists()
+        ):
+            raise NotFound(_("Token not found."))
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at", "updated_at"])
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.TOKEN,
+            entity_type="api_token",
+            entity_id=str(token.pk),
+            summary=f"revoked token {token.name} of {token.user.username}",
         )
     return token
 

@@ -18,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from silvercare.accounts import selectors, services
 from silvercare.accounts.forms import GrantForm, OtpForm, TokenForm, UserCreateForm
+from silvercare.accounts.role_homes import home_sections
 from silvercare.accounts.roles import Perm
 from silvercare.accounts.scoping import actor_has_perm, actor_prefixes
 from silvercare.common.errors import DomainError
@@ -38,11 +39,15 @@ def home(request: HttpRequest) -> HttpResponse:
     if actor_has_perm(user, Perm.ELDERS_VIEW):
         stats["elders_by_status"] = elder_status_counts(actor=user)
         stats["elders_total"] = sum(stats["elders_by_status"].values())
+    held = list(selectors.grant_list(user=user))
     grants = [
         {"role": grant.get_role_display(), "region": grant.region.name, "code": grant.region_id}
-        for grant in selectors.grant_list(user=user)
+        for grant in held
     ]
-    return render(request, "accounts/home.html", {"stats": stats, "grants": grants})
+    sections = home_sections(user, {grant.role for grant in held})
+    return render(
+        request, "accounts/home.html", {"stats": stats, "grants": grants, "sections": sections}
+    )
 
 
 def _safe_next(request: HttpRequest) -> str:

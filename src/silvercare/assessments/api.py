@@ -14,7 +14,8 @@ from ninja.params import functions as param
 from pydantic import Field
 
 from silvercare.accounts.models import User
-from silvercare.accounts.selectors import active_user
+from silvercare.accounts.roles import Perm
+from silvercare.accounts.selectors import active_user_holding
 from silvercare.assessments import selectors, services
 from silvercare.assessments.instruments import ScoringError, score_record
 from silvercare.assessments.models import Assessment
@@ -32,6 +33,7 @@ from silvercare.assessments.schemas import (
     TriggerIn,
 )
 from silvercare.common.errors import DomainError, FieldError, NotFound, ValidationFailed
+from silvercare.common.no_store import mark_no_store
 from silvercare.common.request import audit_ctx
 from silvercare.elders.selectors import elder_get_for
 
@@ -79,10 +81,14 @@ class ListQuery(Schema):
     page_size: int = Field(50, ge=1, le=200)
 
 
-def _user(user_id: int | None, field: str) -> User | None:
+def _user(user_id: int | None, field: str, region_code: str) -> User | None:
+    """An assessor of the area by id. Anyone else answers exactly like a missing id, so a
+    booking never names or confirms a user outside the elder's area."""
     if user_id is None:
         return None
-    user = active_user(user_id)
+    user = active_user_holding(
+        user_id=user_id, perm=Perm.ASSESSMENTS_PERFORM, region_code=region_code
+    )
     if user is None:
         raise ValidationFailed([FieldError(field, "unknown_user", _("Unknown user."))])
     return user
@@ -114,14 +120,14 @@ def book(request: HttpRequest, payload: BookIn) -> Status[dict[str, Any]]:
             raise ValidationFailed(
                 [FieldError("corrects_id", "corrects_invalid", _("Unknown assessment."))]
             ) from None
-    assessor = _user(payload.assessor_id, "assessor_id")
+    assessor = _user(payload.assessor_id, "assessor_id", elder.region_id)
     assessment = services.assessment_book(
         ctx=audit_ctx(request, "api"),
         elder=elder,
         reason=payload.reason,
         scheduled_for=payload.scheduled_for,
         assessor=assessor,
-        second_assessor=_user(payload.second_assessor_id, "second_assessor_id"),
+        second_assessor=_user(payload.second_assessor_id, "second_assessor_id", elder.region_id),
         place=payload.place,
         instrument=payload.instrument,
         reason_note=payload.reason_note,
@@ -294,4 +300,6 @@ def fhir(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
             status=409,
             message=_("Only completed assessments are exported."),
         )
-    return JsonResponse(assessment_to_fhir(assessment), content_type="application/fhir+json")
+    return mark_no_store(
+        JsonResponse(assessment_to_fhir(assessment), content_type="application/fhir+json")
+    )

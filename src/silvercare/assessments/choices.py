@@ -20,6 +20,16 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class InstrumentChoice(models.TextChoices):
+    """The instruments an assessment can use, named in the active language (the codes are
+    the ``instruments`` package's)."""
+
+    GBT42195 = "gbt42195-2022", _("GB/T 42195-2022 Ability assessment of older adults")
+    BARTHEL = "barthel", _("Barthel Index (activities of daily living)")
+    LAWTON_IADL = "lawton-iadl", _("Lawton instrumental activities of daily living scale")
+    LTC_2021 = "ltc-2021", _("Long-term care disability grading standard (trial)")
+
+
 class TriggerReason(models.TextChoices):
     HOSPITAL_DISCHARGE = "hospital_discharge", _("Hospital discharge")
     FALL_CONFIRMED = "fall_confirmed", _("Confirmed fall alert")

@@ -5,7 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from silvercare.assessments.choices import Reason, TriggerReason
+from silvercare.assessments.choices import InstrumentChoice, Reason, TriggerReason
+from silvercare.common.text import validate_name_text, validate_plain_text
 
 
 class BookForm(forms.Form):
@@ -15,18 +16,18 @@ class BookForm(forms.Form):
     )
     assessor = forms.ChoiceField(label=_("Assessor"))
     second_assessor = forms.ChoiceField(label=_("Second assessor"), required=False)
-    place = forms.CharField(label=_("Place"), max_length=100, required=False)
+    place = forms.CharField(
+        label=_("Place"), max_length=100, required=False, validators=[validate_plain_text]
+    )
     instrument = forms.ChoiceField(
         label=_("Instrument"),
-        choices=[
-            ("gbt42195-2022", "GB/T 42195-2022 老年人能力评估规范"),
-            ("barthel", "Barthel Index"),
-            ("lawton-iadl", "Lawton IADL"),
-            ("ltc-2021", "长期护理失能等级评估标准（试行）"),
-        ],
+        choices=InstrumentChoice.choices,
     )
     correction_reason = forms.CharField(
-        label=_("Reason for correction"), max_length=200, required=False
+        label=_("Reason for correction"),
+        max_length=200,
+        required=False,
+        validators=[validate_plain_text],
     )
 
     def __init__(
@@ -41,7 +42,21 @@ class BookForm(forms.Form):
 
 
 class SignForm(forms.Form):
-    informant_name = forms.CharField(label=_("Informant (name)"), max_length=50, required=False)
+    informant_name = forms.CharField(
+        label=_("Informant (name)"),
+        max_length=50,
+        required=False,
+        validators=[validate_name_text],
+    )
+
+
+class CancelForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why is it cancelled? (optional)"),
+        max_length=200,
+        required=False,
+        validators=[validate_plain_text],
+    )
 
 
 class TriggerForm(forms.Form):
@@ -51,4 +66,6 @@ class TriggerForm(forms.Form):
         required=False,
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
-    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    note = forms.CharField(
+        label=_("Note"), max_length=200, required=False, validators=[validate_plain_text]
+    )

@@ -9,6 +9,7 @@ psychiatrist, which decides whether F04–F99 raises the level)."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Any
 
@@ -16,10 +17,12 @@ from django.utils.translation import gettext as _
 
 from silvercare.assessments import error_codes as codes
 from silvercare.assessments.instruments import APPENDIX_A, FieldKind, FormField
+from silvercare.assessments.instruments.appendix_a import CONTACT_REF, REGISTRY_FIELDS
 from silvercare.common.errors import FieldError
+from silvercare.common.text import check_text
 
 EXTRA_KEYS = {"A.4.1.icd10", "A.4.1.psychiatrist"}
-ICD10 = re.compile(r"^[A-Z]\d{2}(\.\d{1,2})?$")
+ICD10 = re.compile(r"^[A-Z][0-9]{2}(\.[0-9]{1,2})?$")
 
 
 def _fields() -> dict[str, FormField]:
@@ -50,29 +53,37 @@ def check_value(field: FormField, value: Any) -> tuple[Any, FieldError | None]:
     if kind == FieldKind.TEXT:
         if not isinstance(value, str) or len(value) > 500:
             return None, _bad(field.code, _("Enter text of at most 500 characters."))
+        text_error = check_text(value, field.code, multiline=True)
+        if text_error:
+            return None, text_error
         return value.strip(), None
     if kind == FieldKind.NUMBER:
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            return None, _bad(field.code, _("Enter a number."))
         try:
             number = float(value)
-        except (TypeError, ValueError):
+        except (ValueError, OverflowError):
             return None, _bad(field.code, _("Enter a number."))
-        if not 0 <= number <= 1000:
+        if not 0 <= number <= 1000:  # also refuses inf and nan
             return None, _bad(field.code, _("Enter a number between 0 and 1000."))
         return number, None
     if kind == FieldKind.DATE:
+        if not isinstance(value, str):
+            return None, FieldError(field.code, codes.DATE_INVALID, _("Write dates as YYYY-MM-DD."))
         try:
-            return dt.date.fromisoformat(str(value)).isoformat(), None
+            return dt.date.fromisoformat(value).isoformat(), None
         except ValueError:
             return None, FieldError(field.code, codes.DATE_INVALID, _("Write dates as YYYY-MM-DD."))
     allowed = {option.value for option in field.options}
     if kind == FieldKind.SINGLE_CHOICE:
-        if value not in allowed:
-            return None, _bad(
-                field.code, _("“%(value)s” is not one of the choices.") % {"value": value}
-            )
+        # Option values are strings: a list, an object or a number is not one of them.
+        if not isinstance(value, str) or value not in allowed:
+            return None, _bad(field.code, _("Choose one of the listed options."))
         return value, None
     if kind == FieldKind.MULTI_CHOICE:
-        if not isinstance(value, list) or any(v not in allowed for v in value):
+        if not isinstance(value, list) or any(
+            not isinstance(v, str) or v not in allowed for v in value
+        ):
             return None, _bad(field.code, _("Choose only from the listed options."))
         return sorted(set(value), key=[o.value for o in field.options].index), None
     if kind == FieldKind.TABLE:
@@ -83,7 +94,22 @@ def check_value(field: FormField, value: Any) -> tuple[Any, FieldError | None]:
         for row in value:
             if not isinstance(row, dict) or set(row) - columns:
                 return None, _bad(field.code, _("A row has unknown columns."))
-            rows.append({k: str(v)[:100] for k, v in row.items() if v not in (None, "")})
+            cells: dict[str, str] = {}
+            for column, cell in row.items():
+                if cell is None or cell == "":
+                    continue
+                if (
+                    isinstance(cell, bool)
+                    or not isinstance(cell, (str, int, float))
+                    or (isinstance(cell, float) and not math.isfinite(cell))
+                ):
+                    return None, _bad(field.code, _("A table cell holds text or a number."))
+                text = str(cell)[:100]
+                text_error = check_text(text, field.code)
+                if text_error:
+                    return None, text_error
+                cells[column] = text
+            rows.append(cells)
         return [r for r in rows if r], None
     return None, _bad(field.code, _("This field holds no value of its own."))
 
@@ -93,10 +119,10 @@ def check_forms(values: dict[str, Any]) -> tuple[dict[str, Any], list[FieldError
     errors: list[FieldError] = []
     for code, value in values.items():
         if code == "A.4.1.icd10":
-            if not isinstance(value, list):
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 errors.append(_bad(code, _("List ICD-10 codes such as F01.1.")))
                 continue
-            normal = [str(v).strip().upper() for v in value if str(v).strip()]
+            normal = [v.strip().upper() for v in value if v.strip()]
             wrong = [v for v in normal if not ICD10.match(v)]
             if wrong:
                 errors.append(
@@ -110,6 +136,16 @@ def check_forms(values: dict[str, Any]) -> tuple[dict[str, Any], list[FieldError
                 errors.append(_bad(code, _("Answer yes or no.")))
             else:
                 clean[code] = value
+            continue
+        if code in REGISTRY_FIELDS or code == CONTACT_REF:
+            # Never stored here: see split_registry and assessments.appendix_registry.
+            errors.append(
+                FieldError(
+                    code,
+                    codes.REGISTRY_FIELD,
+                    _("This field comes from the registry and is not stored with the assessment."),
+                )
+            )
             continue
         field = FIELDS.get(code)
         if field is None or field.kind == FieldKind.GROUP:
@@ -144,3 +180,13 @@ def scorer_fields(forms: dict[str, Any]) -> dict[str, Any]:
         "diagnosed_by_psychiatrist": bool(forms.get("A.4.1.psychiatrist", False)),
         "risk_events_30d": counts,
     }
+
+
+def split_registry(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(values stored with the assessment, values the registry holds): A.1.1, A.2.1–A.2.3,
+    A.2.8, A.3.3–A.3.4 and the chosen contact go to the registry side, never into the
+    assessment's JSON (personal data stays encrypted in the registry)."""
+    registry_codes = {*REGISTRY_FIELDS, CONTACT_REF}
+    stored = {k: v for k, v in values.items() if k not in registry_codes}
+    registry = {k: v for k, v in values.items() if k in registry_codes}
+    return stored, registry

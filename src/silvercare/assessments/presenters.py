@@ -138,13 +138,17 @@ def parse_appendix_post(post: Any) -> dict[str, Any]:
             values[code] = post.getlist(code)
         elif field.kind == FieldKind.TABLE:
             rows: dict[int, dict[str, str]] = {}
+            bad_index = False
             prefix = f"{code}["
             for key in post:
                 if key.startswith(prefix):
                     index, _, column = key[len(prefix) :].partition("]")
-                    if index.isdigit() and post.get(key, "").strip():
+                    if not (index.isascii() and index.isdigit() and len(index) <= 3):
+                        bad_index = True  # "A.4.2[²]…": refused below, never int()-ed
+                    elif post.get(key, "").strip():
                         rows.setdefault(int(index), {})[column] = post[key].strip()
-            values[code] = [rows[i] for i in sorted(rows)]
+            # A malformed row index makes the table invalid (the service names the field).
+            values[code] = {"invalid": True} if bad_index else [rows[i] for i in sorted(rows)]
         else:
             values[code] = post.get(code, "")
     icd = [c.strip() for c in post.get("A.4.1.icd10", "").replace("，", ",").split(",")]

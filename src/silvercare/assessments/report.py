@@ -134,7 +134,7 @@ def _rules_note(rules: dict[str, Any]) -> str:
     return f"变更规则（{basis}）：{'；'.join(parts)}。来源：{source}。"
 
 
-def report_context(assessment: Assessment) -> dict[str, Any]:
+def report_context(assessment: Assessment, *, full_birth_date: bool = False) -> dict[str, Any]:
     """Everything the template shows, as plain strings and lists (no model access there)."""
     instrument = get_instrument(assessment.instrument)
     result: dict[str, Any] = assessment.result
@@ -149,7 +149,10 @@ def report_context(assessment: Assessment) -> dict[str, Any]:
     elder_rows = [
         _Row("姓名", elder.name),
         _Row("性别", SEX_ZH.get(elder.sex, elder.sex)),
-        _Row("出生日期", _date(elder.birth_date)),
+        # The birth year only for readers without the personal-data right (ADR 0005).
+        _Row("出生日期", _date(elder.birth_date))
+        if full_birth_date
+        else _Row("出生年份", f"{elder.birth_date.year}年"),
         _Row("年龄（基准日）", f"{_age_on(elder.birth_date, day)}岁"),
         _Row("公民身份号码", elder.id_number_masked),
         _Row("所属社区", elder.region.name),
@@ -295,7 +298,7 @@ def _check(assessment: Assessment) -> None:
         )
 
 
-def assessment_report_pdf(assessment: Assessment) -> bytes:
+def assessment_report_pdf(assessment: Assessment, *, full_birth_date: bool = False) -> bytes:
     """The 老年人能力评估报告 of a scored assessment (status review or completed) as PDF.
 
     Raises:
@@ -305,7 +308,7 @@ def assessment_report_pdf(assessment: Assessment) -> bytes:
     import weasyprint  # heavy (Pango, fonts): imported only when a report is rendered
 
     _check(assessment)
-    html = render_to_string(TEMPLATE, report_context(assessment))
+    html = render_to_string(TEMPLATE, report_context(assessment, full_birth_date=full_birth_date))
     # Everything is inline; refuse any URL so that nothing outside the process is read.
     document = weasyprint.HTML(
         string=html,

@@ -7,6 +7,8 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import Field
 
+from silvercare.common.text import NameText, PlainText
+
 ReasonCode = Literal["first", "routine", "immediate", "review", "other"]
 TriggerCode = Literal["hospital_discharge", "fall_confirmed", "request", "other"]
 
@@ -17,11 +19,11 @@ class BookIn(Schema):
     scheduled_for: dt.date
     assessor_id: int = Field(ge=1, le=2**31 - 1)
     second_assessor_id: int | None = Field(None, ge=1, le=2**31 - 1)
-    place: str = Field("", max_length=100)
+    place: PlainText = Field("", max_length=100)
     instrument: Literal["gbt42195-2022", "barthel", "lawton-iadl", "ltc-2021"] = "gbt42195-2022"
-    reason_note: str = Field("", max_length=200)
+    reason_note: PlainText = Field("", max_length=200)
     corrects_id: uuid.UUID | None = None
-    correction_reason: str = Field("", max_length=200)
+    correction_reason: PlainText = Field("", max_length=200)
 
 
 class AnswersIn(Schema):
@@ -30,17 +32,17 @@ class AnswersIn(Schema):
 
 
 class SignIn(Schema):
-    informant_name: str | None = Field(None, max_length=50)
+    informant_name: NameText | None = Field(None, max_length=50)
 
 
 class CancelIn(Schema):
-    note: str = Field("", max_length=200)
+    note: PlainText = Field("", max_length=200)
 
 
 class ScoreIn(Schema):
     """A record exactly as `silvercare assess-score` reads it."""
 
-    instrument: str = Field(max_length=32)
+    instrument: PlainText = Field(max_length=32)
     items: dict[str, Any] = Field(max_length=60)
     coma: Any = None
     diagnoses: Any = None
@@ -51,7 +53,7 @@ class ScoreIn(Schema):
 class TriggerIn(Schema):
     reason: TriggerCode
     due_on: dt.date | None = None
-    note: str = Field("", max_length=200)
+    note: PlainText = Field("", max_length=200)
 
 
 class AssessmentOut(Schema):

@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from silvercare.accounts.roles import Perm
-from silvercare.accounts.scoping import actor_has_perm
+from silvercare.accounts.scoping import actor_has_perm, actor_manages
+from silvercare.accounts.selectors import back_office_users
 from silvercare.assessments import error_codes as codes
 from silvercare.assessments.choices import Reason, Status, TriggerReason
-from silvercare.assessments.forms_data import check_forms, scorer_fields
+from silvercare.assessments.forms_data import check_forms, scorer_fields, split_registry
 from silvercare.assessments.instruments import (
     LTC_QUOTED_GRADING,
     LevelChangeRules,
@@ -26,6 +27,7 @@ from silvercare.assessments.instruments import (
     instrument_codes,
     score_record,
 )
+from silvercare.assessments.instruments.appendix_a import CONTACT_REF, REGISTRY_FIELDS
 from silvercare.assessments.models import (
     Assessment,
     AssessmentPolicy,
@@ -200,6 +202,10 @@ def assessment_book(
     if assessor is None:
         errors.append(FieldError("assessor", codes.NOT_ASSESSOR, _("Choose the assessor.")))
     for role_field, user in (("assessor", assessor), ("second_assessor", second_assessor)):
+        if user is not None and not actor_has_perm(user, Perm.ASSESSMENTS_PERFORM, elder.region_id):
+            # Answered like a missing user: nobody outside the elder's area is named.
+            errors.append(FieldError(role_field, "unknown_user", _("Unknown user.")))
+            continue
         error = _check_assessor(user, elder, scheduled_for, role_field)
         if error:
             errors.append(error)
@@ -310,39 +316,73 @@ def assessment_save_answers(
     assessment: Assessment,
     items: dict[str, Any] | None = None,
     forms: dict[str, Any] | None = None,
+    update_registry: bool = False,
 ) -> Assessment:
     """Save progress (any subset of items and form fields). Answering after scoring takes
-    the assessment back to "in progress" and clears the result and signatures."""
+    the assessment back to "in progress" and clears the result and signatures.
+
+    Appendix A fields the registry holds (name, ID number, contact's phone …) are never
+    stored here: equal values change nothing, different ones go to the registry through its
+    audited services when ``update_registry`` is set and the actor may edit the registry
+    (see ``appendix_registry``); the audit row lists each answer's old and new value."""
+    from silvercare.assessments.appendix_registry import registry_apply, registry_plan
+
     _require_performer(ctx, assessment)
+    stored_forms, registry_values = split_registry(forms or {})
     clean_items, errors = _check_items(assessment.instrument, items or {})
-    clean_forms, form_errors = check_forms(forms or {})
+    clean_forms, form_errors = check_forms(stored_forms)
     errors += form_errors
+    plan = registry_plan(
+        ctx=ctx,
+        assessment=assessment,
+        values=registry_values,
+        update_registry=update_registry,
+        informant_relationship=clean_forms.get("A.3.2") or assessment.forms.get("A.3.2"),
+    )
+    errors += plan.errors
     if errors:
         raise ValidationFailed(errors)
+    registry_changed = registry_apply(ctx=ctx, assessment=assessment, plan=plan)
     with transaction.atomic():
         current = _locked(assessment, Status.BOOKED, Status.IN_PROGRESS, Status.REVIEW)
+        before_items, before_forms = dict(current.items), dict(current.forms)
         cleared = {k for k, v in (items or {}).items() if v is None}
         current.items = {
             k: v for k, v in {**current.items, **clean_items}.items() if k not in cleared
         }
         current.forms = {**current.forms, **clean_forms}
-        for code, value in (forms or {}).items():
+        for code, value in stored_forms.items():
             if value in (None, "", []):
                 current.forms.pop(code, None)
+        for code in REGISTRY_FIELDS:  # copies written before the registry held them
+            current.forms.pop(code, None)
+        if plan.contact_ref is not None:
+            current.forms[CONTACT_REF] = plan.contact_ref
+        elif plan.clear_contact:
+            current.forms.pop(CONTACT_REF, None)
         current.status = Status.IN_PROGRESS
         current.result, current.rules = {}, {}
         current.total = current.preliminary_level = current.final_level = None
         current.assessor_signed_at = current.second_assessor_signed_at = None
         current.informant_signed_at = None
         current.save()
-        _audit(
-            ctx,
-            current,
-            AuditAction.UPDATE,
-            "answers saved",
-            {"items": sorted(clean_items), "forms": sorted(clean_forms)},
-        )
+        changes: dict[str, Any] = {
+            "items": _diff(before_items, current.items),
+            "forms": _diff(before_forms, current.forms),
+        }
+        if registry_changed:
+            changes["registry"] = registry_changed
+        _audit(ctx, current, AuditAction.UPDATE, "answers saved", changes)
     return current
+
+
+def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """{key: [old, new]} for every key whose value changed (None for absent)."""
+    return {
+        key: [before.get(key), after.get(key)]
+        for key in sorted(set(before) | set(after))
+        if before.get(key) != after.get(key)
+    }
 
 
 def scoring_record(assessment: Assessment) -> dict[str, Any]:
@@ -532,7 +572,8 @@ def qualification_add(
     issued_by: str = "",
     check_actor: bool = True,
 ) -> AssessorQualification:
-    if check_actor and not actor_has_perm(ctx.actor, Perm.USERS_MANAGE):
+    if check_actor and not back_office_users(actor=ctx.actor).filter(pk=user.pk).exists():
+        # Only for a user with a grant in the regions the actor manages (or the superuser).
         raise DomainError(
             code="permission_denied", status=403, message=_("You may not record qualifications.")
         )
@@ -564,7 +605,7 @@ def qualification_add(
 
 def policy_save(*, ctx: AuditContext, policy: AssessmentPolicy, changed: list[str]) -> None:
     """Save a region's assessment policy (from the back office) and audit what changed."""
-    if not actor_has_perm(ctx.actor, Perm.USERS_MANAGE, policy.region_id):
+    if not actor_manages(ctx.actor, policy.region_id):
         raise DomainError(
             code="permission_denied",
             status=403,

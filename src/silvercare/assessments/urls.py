@@ -11,5 +11,6 @@ urlpatterns = [
     path("<uuid:assessment_id>/", views.detail, name="detail"),
     path("<uuid:assessment_id>/step/<str:code>/", views.step, name="step"),
     path("<uuid:assessment_id>/report.pdf", views.report, name="report"),
+    path("<uuid:assessment_id>/cancel/", views.cancel, name="cancel"),
     path("<uuid:assessment_id>/<str:action>/", views.act, name="act"),
 ]

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,15 +19,19 @@ from silvercare.accounts.roles import Perm
 from silvercare.accounts.scoping import actor_has_perm
 from silvercare.accounts.selectors import active_user
 from silvercare.assessments import presenters, selectors, services
-from silvercare.assessments.choices import LEVEL_NAMES, Status
-from silvercare.assessments.forms import BookForm, SignForm, TriggerForm
+from silvercare.assessments.appendix_registry import registry_view, with_registry
+from silvercare.assessments.choices import LEVEL_NAMES, InstrumentChoice, Status
+from silvercare.assessments.forms import BookForm, CancelForm, SignForm, TriggerForm
 from silvercare.assessments.instruments import get_instrument
+from silvercare.assessments.instruments.appendix_a import CONTACT_REF
 from silvercare.assessments.models import Assessment
 from silvercare.common.errors import DomainError, NotFound
 from silvercare.common.forms import apply_errors
+from silvercare.common.no_store import mark_no_store, no_store
 from silvercare.common.pagination import paginate, query_without_page
 from silvercare.common.request import audit_ctx
 from silvercare.elders.selectors import elder_get_for
+from silvercare.elders.services import elder_reveal
 
 
 def _get(request: HttpRequest, assessment_id: uuid.UUID) -> Assessment:
@@ -146,6 +151,7 @@ def detail(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
         "assessments/detail.html",
         {
             "a": assessment,
+            "instrument_label": InstrumentChoice(assessment.instrument).label,
             "steps": presenters.steps_for(assessment),
             "domains": presenters.domain_rows(assessment),
             "performer": performer,
@@ -153,8 +159,7 @@ def detail(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
             "sign_form": SignForm(),
             "answered": len(assessment.items),
             "total_items": len(get_instrument(assessment.instrument).items),
-            "may_cancel": actor_has_perm(request.user, Perm.ASSESSMENTS_BOOK, assessment.region_id)
-            and assessment.status not in (Status.COMPLETED, Status.CANCELLED),
+            "may_cancel": _may_cancel(request, assessment),
             "may_correct": assessment.status == Status.COMPLETED
             and actor_has_perm(request.user, Perm.ASSESSMENTS_BOOK, assessment.region_id),
         },
@@ -172,20 +177,34 @@ def step(request: HttpRequest, assessment_id: uuid.UUID, code: str) -> HttpRespo
     if assessment.status in (Status.COMPLETED, Status.CANCELLED):
         return redirect("assessments:detail", assessment_id=assessment.pk)
     errors: dict[str, str] = {}
-    if request.method == "POST":
+    revealed = None
+    if request.method == "POST" and code == "A" and "reveal" in request.POST:
+        # The registry's audited reveal of the ID number and phones; nothing is saved.
+        try:
+            revealed = elder_reveal(ctx=audit_ctx(request), elder=assessment.elder)
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+    elif request.method == "POST":
         try:
             if code == "A":
+                forms = presenters.parse_appendix_post(request.POST)
+                if CONTACT_REF in request.POST:
+                    forms[CONTACT_REF] = request.POST[CONTACT_REF]
                 services.assessment_save_answers(
                     ctx=audit_ctx(request),
                     assessment=assessment,
-                    forms=presenters.parse_appendix_post(request.POST),
+                    forms=forms,
+                    update_registry=request.POST.get("registry_update") == "on",
                 )
             else:
                 items: dict[str, Any] = {}
                 for block in presenters.item_blocks(assessment, code, {}):
                     raw = request.POST.get(block["code"], "")
+                    # Only ASCII digits are a score: "²" or "٣" stay text, which the
+                    # service refuses as not an option of this item (never int() them).
+                    ascii_number = raw.isascii() and raw.lstrip("-").isdigit() and len(raw) <= 4
                     items[block["code"]] = (
-                        int(raw) if raw.lstrip("-").isdigit() else (None if raw == "" else raw)
+                        int(raw) if ascii_number else (None if raw == "" else raw)
                     )
                 services.assessment_save_answers(
                     ctx=audit_ctx(request), assessment=assessment, items=items
@@ -216,13 +235,20 @@ def step(request: HttpRequest, assessment_id: uuid.UUID, code: str) -> HttpRespo
         "is_last": index + 1 == len(codes),
     }
     if code == "A":
-        context["sections"] = presenters.appendix_sections(assessment, errors)
+        registry = registry_view(
+            actor=request.user, assessment=assessment, revealed=revealed, errors=errors
+        )
+        context["sections"] = with_registry(
+            presenters.appendix_sections(assessment, errors), registry
+        )
+        context["registry"] = registry
         context["icd10"] = ", ".join(assessment.forms.get("A.4.1.icd10", []))
         context["psychiatrist"] = assessment.forms.get("A.4.1.psychiatrist", False)
         context["icd10_error"] = errors.get("A.4.1.icd10")
     else:
         context["blocks"] = presenters.item_blocks(assessment, code, errors)
-    return render(request, "assessments/step.html", context, status=422 if errors else 200)
+    response = render(request, "assessments/step.html", context, status=422 if errors else 200)
+    return mark_no_store(response) if revealed else response
 
 
 @login_required
@@ -244,10 +270,6 @@ def act(request: HttpRequest, assessment_id: uuid.UUID, action: str) -> HttpResp
         elif action == "complete":
             services.assessment_complete(ctx=ctx, assessment=assessment)
             messages.success(request, _("The assessment is complete."))
-        elif action == "cancel":
-            services.assessment_cancel(
-                ctx=ctx, assessment=assessment, note=request.POST.get("note", "")[:200]
-            )
         else:
             raise Http404
     except DomainError as exc:
@@ -256,14 +278,51 @@ def act(request: HttpRequest, assessment_id: uuid.UUID, action: str) -> HttpResp
     return redirect("assessments:detail", assessment_id=assessment.pk)
 
 
+def _may_cancel(request: HttpRequest, assessment: Assessment) -> bool:
+    return actor_has_perm(
+        request.user, Perm.ASSESSMENTS_BOOK, assessment.region_id
+    ) and assessment.status not in (Status.COMPLETED, Status.CANCELLED)
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
+def cancel(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
+    """Cancelling asks first: the page says what is lost; only its confirming POST cancels (a
+    POST without ``confirm`` shows the question again and changes nothing)."""
+    assessment = _get(request, assessment_id)
+    if not _may_cancel(request, assessment):
+        if not actor_has_perm(request.user, Perm.ASSESSMENTS_BOOK, assessment.region_id):
+            raise PermissionDenied
+        return redirect("assessments:detail", assessment_id=assessment.pk)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("confirm") == "yes" and form.is_valid():
+        try:
+            services.assessment_cancel(
+                ctx=audit_ctx(request), assessment=assessment, note=form.cleaned_data["note"]
+            )
+            messages.success(request, _("The assessment was cancelled."))
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        return redirect("assessments:detail", assessment_id=assessment.pk)
+    return render(
+        request,
+        "assessments/cancel.html",
+        {"a": assessment, "form": form if form.is_bound else CancelForm()},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+@no_store
 def report(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
     from silvercare.assessments.report import assessment_report_pdf
 
     assessment = _get(request, assessment_id)
     if not assessment.result:
         raise Http404
-    response = HttpResponse(assessment_report_pdf(assessment), content_type="application/pdf")
+    full = actor_has_perm(request.user, Perm.ELDERS_VIEW_PII, assessment.region_id)
+    pdf = assessment_report_pdf(assessment, full_birth_date=full)
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="assessment-{assessment.number}.pdf"'
     return response
 

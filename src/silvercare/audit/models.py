@@ -18,6 +18,8 @@ class AuditAction(models.TextChoices):
     IMPORT = "import", _("Imported")
     LOGIN = "login", _("Signed in")
     TOKEN = "token", _("API token")
+    LOOKUP = "lookup", _("Looked up by ID number or phone")
+    DUPLICATE_HIT = "duplicate_hit", _("Registration of an already registered ID number")
 
 
 class AuditEventQuerySet(RegionScopedQuerySet["AuditEvent"]):
@@ -48,7 +50,11 @@ class AuditEvent(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
-        indexes = [models.Index(fields=["entity_type", "entity_id", "-at"])]
+        indexes = [
+            models.Index(fields=["entity_type", "entity_id", "-at"]),
+            # Per-user rate limits count a user's recent rows of one action (lookups).
+            models.Index(fields=["actor", "action", "at"], name="audit_actor_action_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.entity_type}"

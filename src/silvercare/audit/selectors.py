@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
@@ -25,3 +26,11 @@ def audit_list(
     if action:
         qs = qs.filter(action=action)
     return qs.order_by("-at", "-id")
+
+
+def audit_count_recent(*, actor: Any, action: str, since: dt.datetime) -> int:
+    """How many rows of ``action`` the actor caused since ``since`` (per-user rate limits:
+    the count is read from the database, so it holds across processes and servers)."""
+    if getattr(actor, "pk", None) is None:
+        return 0
+    return AuditEvent.objects.filter(actor_id=actor.pk, action=action, at__gte=since).count()

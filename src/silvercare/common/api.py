@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -31,15 +32,30 @@ class TokenAuth(HttpBearer):
 
 
 class SessionAuth(APIKeyCookie):
-    """The browser's session cookie (with CSRF on unsafe methods)."""
+    """The browser's session cookie (with CSRF on unsafe methods), verified with the second
+    factor whenever the user must have one."""
 
     param_name = "sessionid"
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        from silvercare.accounts.second_factor import (
+            SECOND_FACTOR_REQUIRED,
+            second_factor_pending,
+        )
+
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            return user
-        return None
+        if user is None or not user.is_authenticated:
+            return None
+        if second_factor_pending(user):
+            # Signed in with the password only, while a second factor is required: nothing
+            # behind the API (reveals, tokens, users) is reachable until the OTP page.
+            raise DomainError(
+                code=SECOND_FACTOR_REQUIRED,
+                status=403,
+                message=_("Verify this session with your authenticator code first."),
+                extra={"otp_url": reverse("accounts:otp")},
+            )
+        return user
 
 
 api = NinjaAPI(
@@ -114,11 +130,13 @@ def _register() -> None:
     from silvercare.assessments.api import router as assessments_router
     from silvercare.elders.api import router as elders_router
     from silvercare.regions.api import router as regions_router
+    from silvercare.subsidies.api import router as subsidies_router
 
     api.add_router("/elders", elders_router)
     api.add_router("/regions", regions_router)
     api.add_router("/tokens", tokens_router)
     api.add_router("/assessments", assessments_router)
+    api.add_router("/subsidies", subsidies_router)
 
 
 _register()

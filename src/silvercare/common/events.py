@@ -17,6 +17,9 @@ _handlers: dict[str, list[Handler]] = defaultdict(list)
 
 ASSESSMENT_COMPLETED = "assessment.completed"
 REASSESSMENT_TRIGGERED = "assessment.reassessment_triggered"
+# The registry changed facts other capabilities decide on (categories, hukou, community,
+# status); payload: elder_id, fields (the names that changed).
+ELDER_FACTS_CHANGED = "elder.facts_changed"
 
 
 def subscribe(event: str, handler: Handler) -> None:

@@ -29,9 +29,11 @@ class RejectNulMiddleware:
         if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
             return True
         content_type = request.META.get("CONTENT_TYPE", "")
-        if content_type.startswith("application/json"):
-            body = request.body
-            return b"\\u0000" in body or b"\x00" in body
+        if content_type.startswith("multipart/"):
+            return False  # uploaded files are binary; their fields are checked by the forms
         if content_type.startswith("application/x-www-form-urlencoded"):
             return "%00" in request.body.decode("latin-1")
-        return False
+        # The API parses every other body as JSON whatever its declared type (text/plain
+        # included), so every other body is checked as JSON.
+        body = request.body
+        return b"\\u0000" in body or b"\x00" in body

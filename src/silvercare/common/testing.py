@@ -95,6 +95,9 @@ def make_elder(actor: Any, region: str = COMMUNITY_A1, **values: Any) -> Elder:
         "phone": "13800138000",
         "address": "福田区园岭街道1栋101",
         "region_code": region,
+        # Facts that decide services have no default (issue 8): tests state them too.
+        "hukou_type": "local_urban",
+        "living_situation": "spouse",
         **values,
     }
     return elder_create(ctx=AuditContext(actor=actor, via="test"), values=data)

@@ -47,7 +47,11 @@ def required(name: str, dev_default: str) -> str:
 
 
 SECRET_KEY = required("SECRET_KEY", "insecure-development-key-change-me-" + "0" * 20)
-DEBUG = env_bool("DEBUG", ENV == "development")
+# Off unless asked for explicitly (SILVERCARE_DEBUG=1): debug pages print settings, SQL and
+# local variables, personal data included. Never in production.
+DEBUG = env_bool("SILVERCARE_DEBUG", False)
+if DEBUG and PRODUCTION:
+    raise ImproperlyConfigured("SILVERCARE_DEBUG must not be on when SILVERCARE_ENV=production")
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1,[::1],testserver"
 )
@@ -62,17 +66,19 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "axes",
+    "silvercare.config.apps.AxesConfig",  # django-axes, named in Chinese
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "silvercare.config.apps.TotpConfig",  # django_otp.plugins.otp_totp
     "django_tasks",
-    "django_tasks_db",
+    "silvercare.config.apps.TasksDatabaseConfig",  # django_tasks_db
     "silvercare.common",
     "silvercare.regions",
     "silvercare.accounts",
     "silvercare.audit",
     "silvercare.elders",
     "silvercare.assessments",
+    "silvercare.subsidies",
+    "silvercare.falldetect",
     "silvercare.demo",
 ]
 
@@ -159,6 +165,10 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# A ceiling per IP address across usernames (accounts.lockout): guessing one password against
+# many usernames from one address stops here.
+AXES_HANDLER = "silvercare.accounts.lockout.AddressCeilingHandler"
+SILVERCARE_LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("AXES_IP_FAILURE_LIMIT", "30"))
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
@@ -250,6 +260,10 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# WhiteNoise serves static files without DEBUG: from the apps' and npm's folders outside
+# production (re-scanned on each request in development), from collectstatic in production.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = ENV == "development"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 

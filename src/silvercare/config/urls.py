@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from silvercare.accounts import views as account_views
@@ -8,6 +9,8 @@ from silvercare.common.api import api
 from silvercare.common.health import healthz
 
 admin.site.site_header = settings.APP_NAME
+admin.site.site_title = _("SilverCare back office")
+admin.site.index_title = _("Back office")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -20,4 +23,5 @@ urlpatterns = [
     path("audit/", include("silvercare.audit.urls")),
     path("regions/", include("silvercare.regions.urls")),
     path("assessments/", include("silvercare.assessments.urls")),
+    path("subsidies/", include("silvercare.subsidies.urls")),
 ]

@@ -307,4 +307,21 @@ DEMO_USERS: list[tuple[str, str, str]] = [
     ("elder_family", "elder_family", "440304001001"),
     ("sysadmin", "system_admin", "440000000000"),
 ]
+# The people behind the demo logins, by username: what pages, audit rows and PDFs show.
+DEMO_NAMES: dict[str, str] = {
+    "civil_affairs": "周建国",
+    "community_worker": "林晓红",
+    "community_worker_luohu": "黄志强",
+    "assessor": "陈静怡",
+    "assessor_2": "吴海峰",
+    "at_consultant": "郑丽娟",
+    "rental_operator": "何伟明",
+    "care_provider_admin": "罗慧敏",
+    "caregiver": "刘桂英",
+    "call_centre": "许文婷",
+    "enterprise": "梁振华",
+    "inspector": "谢国平",
+    "elder_family": "张秀兰",
+    "sysadmin": "王磊",
+}
 DEMO_PASSWORD = "SilverCare-demo-2026"

@@ -14,13 +14,32 @@ from silvercare.accounts.services import grant_add, user_create
 from silvercare.audit.models import AuditAction
 from silvercare.audit.services import AuditContext, audit_record_many
 from silvercare.demo.assessments import demo_assessments
-from silvercare.demo.city import DEMO_PASSWORD, DEMO_USERS, demo_elders, demo_regions
+from silvercare.demo.city import (
+    DEMO_NAMES,
+    DEMO_PASSWORD,
+    DEMO_USERS,
+    demo_elders,
+    demo_regions,
+)
+from silvercare.demo.subsidies import demo_subsidies
 from silvercare.elders.models import ConsentEvent, Contact, Elder
 from silvercare.elders.services import apply_to_model, audit_diff, contact_build, id_hash
 from silvercare.elders.validation import ElderData
 from silvercare.regions.services import regions_load_divisions, regions_upsert
 
 Progress = Callable[[str, int, int], None]
+
+
+def demo_name_people() -> int:
+    """Give the demo users of a city built before they had Chinese names their names (only
+    where the old English default is still there). Returns how many were renamed."""
+    renamed = 0
+    for username, name in DEMO_NAMES.items():
+        old_default = username.replace("_", " ").title()
+        renamed += User.objects.filter(username=username, display_name=old_default).update(
+            display_name=name
+        )
+    return renamed
 
 
 def demo_build(*, elders: int = 10_000, progress: Progress | None = None) -> dict[str, int]:
@@ -39,11 +58,12 @@ def demo_build(*, elders: int = 10_000, progress: Progress | None = None) -> dic
                 ctx=ctx,
                 username=username,
                 password=DEMO_PASSWORD,
-                display_name=username.replace("_", " ").title(),
+                display_name=DEMO_NAMES[username],
                 check_actor=False,
             )
             users_created += 1
         grant_add(ctx=ctx, user=user, role=role, region_code=region, check_actor=False)
+    demo_name_people()
     report("users", 1, 1)
 
     communities = [r for r in region_rows if r.level == 5]
@@ -114,9 +134,12 @@ def demo_build(*, elders: int = 10_000, progress: Progress | None = None) -> dic
         booked_by=User.objects.get(username="community_worker"),
     )
     report("assessments", 1, 1)
+    subsidies = demo_subsidies()
+    report("subsidies", 1, 1)
     return {
         "regions": len(region_rows),
         "users_created": users_created,
         "elders_created": created,
         "assessments_created": assessed,
+        "subsidy_claims_created": subsidies.get("claims", 0),
     }

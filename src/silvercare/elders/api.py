@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 from ninja.params import functions as param
 from pydantic import Field
 
+from silvercare.common.no_store import mark_no_store
 from silvercare.common.pagination import capped_count
 from silvercare.common.request import audit_ctx
 from silvercare.elders import selectors, services
@@ -60,9 +61,9 @@ def list_elders(request: HttpRequest, query: Query[ElderQuery]) -> dict[str, Any
         status=query.status or "",
         sort=query.sort,
     )
-    qs = selectors.elder_search(actor=request.user, filters=filters)
+    qs = selectors.elder_search(actor=request.user, filters=filters, ctx=audit_ctx(request, "api"))
     start = (query.page - 1) * query.page_size
-    items = [elder_summary(e) for e in qs[start : start + query.page_size]]
+    items = [elder_summary(e, actor=request.user) for e in qs[start : start + query.page_size]]
     count, capped = capped_count(qs)
     return {
         "items": items,
@@ -76,14 +77,18 @@ def list_elders(request: HttpRequest, query: Query[ElderQuery]) -> dict[str, Any
 @router.post("/", response={201: ElderDetailOut}, summary="Register an elder")
 def create_elder(request: HttpRequest, payload: ElderCreateIn) -> Status[dict[str, Any]]:
     elder = services.elder_create(ctx=audit_ctx(request, "api"), values=_create_values(payload))
-    return Status(201, elder_detail(elder))
+    return Status(201, elder_detail(elder, actor=request.user))
 
 
 @router.get("/{elder_id}", response=ElderDetailOut, summary="One elder (masked unless revealed)")
-def get_elder(request: HttpRequest, elder_id: uuid.UUID, reveal: bool = False) -> dict[str, Any]:
+def get_elder(
+    request: HttpRequest, response: HttpResponse, elder_id: uuid.UUID, reveal: bool = False
+) -> dict[str, Any]:
     elder = selectors.elder_get_for(actor=request.user, elder_id=elder_id)
     revealed = services.elder_reveal(ctx=audit_ctx(request, "api"), elder=elder) if reveal else None
-    return elder_detail(elder, revealed)
+    if revealed is not None:
+        mark_no_store(response)
+    return elder_detail(elder, revealed, actor=request.user)
 
 
 @router.patch("/{elder_id}", response=ElderDetailOut, summary="Change an elder's record")
@@ -95,7 +100,7 @@ def update_elder(
     if "categories" in changes:
         changes["categories"] = set(changes["categories"] or [])
     elder = services.elder_update(ctx=audit_ctx(request, "api"), elder=elder, changes=changes)
-    return elder_detail(elder)
+    return elder_detail(elder, actor=request.user)
 
 
 @router.post("/{elder_id}/contacts", response={201: ElderDetailOut}, summary="Add a contact")
@@ -104,7 +109,7 @@ def add_contact(
 ) -> Status[dict[str, Any]]:
     elder = selectors.elder_get_for(actor=request.user, elder_id=elder_id)
     services.contact_add(ctx=audit_ctx(request, "api"), elder=elder, values=payload.dict())
-    return Status(201, elder_detail(elder))
+    return Status(201, elder_detail(elder, actor=request.user))
 
 
 @router.delete(
@@ -126,4 +131,4 @@ def record_consent(
 ) -> Status[dict[str, Any]]:
     elder = selectors.elder_get_for(actor=request.user, elder_id=elder_id)
     services.consent_record(ctx=audit_ctx(request, "api"), elder=elder, **payload.dict())
-    return Status(201, elder_detail(elder))
+    return Status(201, elder_detail(elder, actor=request.user))

@@ -32,7 +32,7 @@ def elders_export(*, ctx: AuditContext, filters: ElderFilters) -> tuple[bytes, i
         )
     export_prefixes = actor_prefixes(actor, Perm.ELDERS_EXPORT)
     pii_prefixes = actor_prefixes(actor, Perm.ELDERS_VIEW_PII)
-    qs = elder_search(actor=actor, filters=filters)
+    qs = elder_search(actor=actor, filters=filters, ctx=ctx)
     today = timezone.localdate()
     rows = []
     unmasked = 0
@@ -75,7 +75,8 @@ def _row(elder: Elder, reveal: bool, today: object, labels: dict[str, str]) -> l
         elder.name,
         id_number,
         str(Sex(elder.sex).label),
-        elder.birth_date.isoformat(),
+        # Without the personal-data right: the birth year only (ADR 0005).
+        elder.birth_date.isoformat() if reveal else str(elder.birth_date.year),
         elder_age(elder),
         phone,
         address,

@@ -1,18 +1,27 @@
 """Spreadsheet import of elders: a dry run that lists every bad row, then the import of the
-good rows in chunks, each row wholly in or wholly out."""
+good rows in chunks, each row wholly in or wholly out.
+
+Both run in the task worker (``elders.tasks``): the upload only stores the file (encrypted,
+it holds personal data) in a batch, and the batch page shows the progress of the check and
+then of the import. A file has at most ``MAX_ROWS`` rows. The import re-checks the user's
+right to import into each row's community at the time it runs: a grant removed after the
+dry run refuses those rows."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import io
 import json
 from typing import IO, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from silvercare.accounts.roles import Perm
-from silvercare.accounts.scoping import actor_has_perm
+from silvercare.accounts.scoping import actor_has_perm, forget_grants
 from silvercare.audit.models import AuditAction
 from silvercare.audit.services import AuditContext, audit_record, audit_record_many
 from silvercare.common import crypto
@@ -31,6 +40,11 @@ from silvercare.elders.validation import ElderData, check_elder_fields
 from silvercare.regions.models import Region
 
 PAYLOAD_PURPOSE = "elders.import_batch"
+UPLOAD_PURPOSE = "elders.import_upload"
+#: Rows one file may hold (the check of 10,000 rows takes about 15 s in the worker).
+MAX_ROWS = 20_000
+#: The dry run writes its progress to the batch every this many rows.
+PROGRESS_EVERY = 500
 
 
 def _column(field: str) -> str:
@@ -61,16 +75,64 @@ def _serialise(data: ElderData, contact: dict[str, Any] | None) -> dict[str, Any
 
 
 def import_check(*, ctx: AuditContext, filename: str, fileobj: IO[bytes]) -> ImportBatch:
-    """Dry run: validate every row and keep the good ones (encrypted) for the import."""
+    """Start the dry run: keep the uploaded file (encrypted) in a new batch and check it in
+    the task worker. With ``SILVERCARE_TASKS=immediate`` the check has finished on return.
+
+    The task is enqueued directly rather than on commit: the database task backend writes
+    its task row in the same transaction as the batch, so the worker never sees one
+    without the other, and the immediate backend then checks the file at once."""
+    from silvercare.elders.tasks import run_check
+
     if not actor_has_perm(ctx.actor, Perm.ELDERS_IMPORT):
         raise DomainError(
             code="permission_denied", status=403, message=_("You may not import elders.")
         )
-    rows, problems = read_rows(fileobj)
+    content = fileobj.read()
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            created_by=ctx.actor,
+            filename=filename[:200],
+            state=ImportBatch.State.CHECKING,
+            payload_enc=crypto.encrypt(
+                base64.b64encode(content).decode("ascii"), purpose=UPLOAD_PURPOSE
+            ),
+        )
+    run_check.enqueue(str(batch.pk), translation.get_language())
+    batch.refresh_from_db()
+    return batch
+
+
+def import_check_failed(*, batch_id: str) -> None:
+    """The check itself crashed: show the file as unreadable rather than checking forever."""
+    ImportBatch.objects.filter(pk=batch_id, state=ImportBatch.State.CHECKING).update(
+        state=ImportBatch.State.VALIDATED,
+        payload_enc="",
+        good_rows=0,
+        errors=[
+            RowProblem(
+                1, "", codes.FILE_INVALID, _("This file could not be checked; save it again.")
+            ).as_dict()
+        ],
+    )
+
+
+def import_check_run(*, batch_id: str) -> ImportBatch:
+    """The dry run (task worker): validate every row and keep the good ones (encrypted) for
+    the import. Idempotent: a batch already checked is returned as it is."""
+    batch = ImportBatch.objects.select_related("created_by").get(pk=batch_id)
+    if batch.state != ImportBatch.State.CHECKING:
+        return batch
+    ctx = AuditContext(actor=batch.created_by, via="import")
+    content = base64.b64decode(crypto.decrypt(batch.payload_enc, purpose=UPLOAD_PURPOSE))
+    rows, problems = read_rows(io.BytesIO(content), max_rows=MAX_ROWS)
+    del content
+    ImportBatch.objects.filter(pk=batch.pk).update(total_rows=len(rows), checked_rows=0)
     regions = dict(Region.objects.filter(level=5).values_list("code", "level"))
     good: list[tuple[int, dict[str, Any]]] = []
     seen: dict[str, int] = {}
-    for number, row in rows:
+    for index, (number, row) in enumerate(rows):
+        if index and index % PROGRESS_EVERY == 0:
+            ImportBatch.objects.filter(pk=batch.pk).update(checked_rows=index)
         row_problems: list[RowProblem] = []
         values, errors = row_to_values(row)
         data, more = check_elder_fields(values)
@@ -149,17 +211,26 @@ def import_check(*, ctx: AuditContext, filename: str, fileobj: IO[bytes]) -> Imp
     good = [(n, p) for n, p in good if id_hash(p["id_number"]) not in taken]
     problems.sort(key=lambda p: (p.row, p.column))
     with transaction.atomic():
-        batch = ImportBatch.objects.create(
-            created_by=ctx.actor,
-            filename=filename[:200],
-            total_rows=len(rows),
-            good_rows=len(good),
-            errors=[p.as_dict() for p in problems],
-            payload_enc=crypto.encrypt(
-                json.dumps(good, ensure_ascii=False), purpose=PAYLOAD_PURPOSE
-            )
+        batch.state = ImportBatch.State.VALIDATED
+        batch.total_rows = batch.checked_rows = len(rows)
+        batch.good_rows = len(good)
+        batch.errors = [p.as_dict() for p in problems]
+        # The uploaded file is dropped: only the good rows, encrypted, wait for the import.
+        batch.payload_enc = (
+            crypto.encrypt(json.dumps(good, ensure_ascii=False), purpose=PAYLOAD_PURPOSE)
             if good
-            else "",
+            else ""
+        )
+        batch.save(
+            update_fields=[
+                "state",
+                "total_rows",
+                "checked_rows",
+                "good_rows",
+                "errors",
+                "payload_enc",
+                "updated_at",
+            ]
         )
     return batch
 
@@ -172,6 +243,10 @@ def import_start(*, ctx: AuditContext, batch: ImportBatch) -> ImportBatch:
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.created_by_id != getattr(ctx.actor, "pk", None):
             raise DomainError(code="not_found", status=404, message=_("Not found."))
+        if not actor_has_perm(ctx.actor, Perm.ELDERS_IMPORT):
+            raise DomainError(
+                code="permission_denied", status=403, message=_("You may not import elders.")
+            )
         if locked.state not in (ImportBatch.State.VALIDATED, ImportBatch.State.FAILED):
             raise DomainError(
                 code="import_already_started",
@@ -199,8 +274,11 @@ def import_run(*, batch_id: str, ip_address: str | None = None) -> ImportBatch:
     chunk = settings.SILVERCARE_IMPORT_CHUNK
     skipped: list[dict[str, Any]] = list(batch.skipped_rows)
     done = batch.imported_rows + len(skipped)
+    actor = batch.created_by
     for start in range(done, len(rows), chunk):
         part = rows[start : start + chunk]
+        # The rights as they are now, not as at the dry run (re-read for every chunk).
+        forget_grants(actor)
         with transaction.atomic():
             hashes = [id_hash(p["id_number"]) for _n, p in part]
             taken = set(
@@ -208,8 +286,20 @@ def import_run(*, batch_id: str, ip_address: str | None = None) -> ImportBatch:
                     "id_number_hash", flat=True
                 )
             )
+            communities = set(
+                Region.objects.filter(
+                    code__in={p["region_code"] for _n, p in part}, level=5
+                ).values_list("code", flat=True)
+            )
             elders, contacts, events = [], [], []
             for (number, payload), h in zip(part, hashes, strict=True):
+                region_code = payload["region_code"]
+                if region_code not in communities:
+                    skipped.append({"row": number, "code": codes.REGION_UNKNOWN})
+                    continue
+                if not actor_has_perm(actor, Perm.ELDERS_IMPORT, region_code):
+                    skipped.append({"row": number, "code": codes.REGION_OUT_OF_SCOPE})
+                    continue
                 if h in taken:
                     skipped.append({"row": number, "code": codes.ID_DUPLICATE})
                     continue

@@ -34,6 +34,10 @@ class Elder(TimeStampedModel):
     # both ``LIKE '王%'`` and ``ORDER BY name``. Re-apply it if the column is ever altered.
     name = models.CharField(_("name"), max_length=50)
     name_initials = models.CharField(max_length=50, db_index=True, blank=True)
+    # The pinyin order of names (elders.name_order, ADR 0007), written with the name by
+    # services.apply_to_model. "C" collation on PostgreSQL (migration 0007), so it sorts by
+    # code point as on SQLite. Re-apply it if the column is ever altered.
+    name_sort = models.CharField(max_length=500, blank=True, default="", editable=False)
     id_number_enc = models.TextField()
     id_number_hash = models.CharField(max_length=64, unique=True)
     id_number_masked = models.CharField(max_length=18)
@@ -48,14 +52,10 @@ class Elder(TimeStampedModel):
     )
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
-    hukou_type = models.CharField(
-        _("hukou type"), max_length=16, choices=HukouType.choices, default=HukouType.LOCAL_URBAN
-    )
+    # No default: facts that decide services are chosen on every entry (issue 8).
+    hukou_type = models.CharField(_("hukou type"), max_length=16, choices=HukouType.choices)
     living_situation = models.CharField(
-        _("living situation"),
-        max_length=16,
-        choices=LivingSituation.choices,
-        default=LivingSituation.SPOUSE,
+        _("living situation"), max_length=16, choices=LivingSituation.choices
     )
     is_disabled = models.BooleanField(_("disabled"), default=False)
     is_living_alone = models.BooleanField(_("living alone"), default=False)
@@ -87,11 +87,14 @@ class Elder(TimeStampedModel):
     objects = ElderQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name", "id"]
+        ordering = ["name_sort", "id"]
         verbose_name = _("elder")
         verbose_name_plural = _("elders")
         indexes = [
-            models.Index(fields=["region", "name"], name="elder_region_name"),
+            # The list's name order, in a community and overall (selectors.SORTS).
+            models.Index(fields=["region", "name_sort", "id"], name="elder_region_name_sort"),
+            models.Index(fields=["name_sort", "id"], name="elder_name_sort"),
+            # Name-prefix search with any other order.
             models.Index(fields=["name"], name="elder_name"),
             models.Index(fields=["name_initials", "name", "id"], name="elder_initials_name"),
         ]
@@ -149,6 +152,7 @@ class ImportBatch(TimeStampedModel):
     """An uploaded spreadsheet of elders: validated rows wait here until the user imports."""
 
     class State(models.TextChoices):
+        CHECKING = "checking", _("Checking")
         VALIDATED = "validated", _("Checked")
         RUNNING = "running", _("Importing")
         DONE = "done", _("Imported")
@@ -161,6 +165,8 @@ class ImportBatch(TimeStampedModel):
     filename = models.CharField(max_length=200)
     state = models.CharField(max_length=16, choices=State.choices, default=State.VALIDATED)
     total_rows = models.PositiveIntegerField(default=0)
+    # Progress of the dry run (task worker); while checking, payload_enc holds the file.
+    checked_rows = models.PositiveIntegerField(default=0)
     # Good rows, encrypted as one blob (they carry personal data); bad rows with reasons.
     payload_enc = models.TextField(blank=True)
     errors = models.JSONField(default=list, blank=True)

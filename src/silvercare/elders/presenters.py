@@ -1,14 +1,26 @@
-"""Turn elders into the dicts the API and pages show, masked unless revealed."""
+"""Turn elders into the dicts the API and pages show, masked unless revealed.
+
+What a viewer sees depends on the personal-data right (``elders.view_pii``) where the elder
+lives (ADR 0005): without it, the birth year instead of the date and coordinates rounded to
+about a kilometre; with it, the exact values. The ID number, phone and address stay masked
+for everyone until an audited reveal. Callers pass the viewing ``actor``; without one the
+presenter shows the coarse form.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from silvercare.common import crypto
-from silvercare.common.masking import mask_address
+from silvercare.common.masking import birth_year, mask_address
 from silvercare.elders.choices import ConsentPurpose
 from silvercare.elders.models import Elder
-from silvercare.elders.selectors import elder_age, elder_consents
+from silvercare.elders.selectors import (
+    elder_age,
+    elder_consents,
+    elder_position_for,
+    elder_sees_personal,
+)
 from silvercare.elders.services import CATEGORY_FIELDS
 
 
@@ -19,12 +31,14 @@ def elder_categories(elder: Elder) -> list[str]:
     return cats
 
 
-def elder_summary(elder: Elder) -> dict[str, Any]:
+def elder_summary(elder: Elder, *, actor: Any = None) -> dict[str, Any]:
+    personal = elder_sees_personal(actor, elder)
     return {
         "id": elder.pk,
         "name": elder.name,
         "sex": elder.sex,
-        "birth_date": elder.birth_date,
+        "birth_date": elder.birth_date if personal else None,
+        "birth_year": birth_year(elder.birth_date),
         "age": elder_age(elder),
         "id_number": elder.id_number_masked,
         "phone": elder.phone_masked,
@@ -39,20 +53,25 @@ def elder_summary(elder: Elder) -> dict[str, Any]:
     }
 
 
-def elder_detail(elder: Elder, revealed: dict[str, Any] | None = None) -> dict[str, Any]:
-    out = elder_summary(elder)
+def elder_detail(
+    elder: Elder, revealed: dict[str, Any] | None = None, *, actor: Any = None
+) -> dict[str, Any]:
+    out = elder_summary(elder, actor=actor)
     contact_phones = {c["id"]: c["phone"] for c in (revealed or {}).get("contacts", [])}
+    position = elder_position_for(actor, elder)
     out.update(
         address=revealed["address"]
         if revealed
         else mask_address(crypto.decrypt(elder.address_enc, purpose="elder.address")),
-        latitude=elder.latitude,
-        longitude=elder.longitude,
+        latitude=position[0] if position else None,
+        longitude=position[1] if position else None,
+        location_exact=position is not None and position == (elder.latitude, elder.longitude),
         contacts=[
             {
                 "id": c.pk,
                 "name": c.name,
                 "relationship": c.relationship,
+                "relationship_label": c.get_relationship_display(),
                 "phone": contact_phones.get(c.pk, c.phone_masked),
                 "priority": c.priority,
                 "is_guardian": c.is_guardian,

@@ -9,6 +9,8 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
+from silvercare.common.text import NameText, PlainText
+
 CategoryCode = Literal[
     "advanced_age",
     "disabled",
@@ -45,26 +47,27 @@ PurposeCode = Literal["monitoring", "data_sharing", "photos"]
 
 
 class ElderCreateIn(Schema):
-    name: str = Field(max_length=50)
-    id_number: str = Field(max_length=32)
-    region_code: str = Field(max_length=12)
-    phone: str = Field("", max_length=32)
-    address: str = Field("", max_length=200)
+    name: NameText = Field(max_length=50)
+    id_number: PlainText = Field(max_length=32)
+    region_code: PlainText = Field(max_length=12)
+    phone: PlainText = Field("", max_length=32)
+    address: NameText = Field("", max_length=200)
     birth_date: dt.date | None = None
     sex: Literal["M", "F"] | None = None
     latitude: float | None = Field(None, ge=-90, le=90)
     longitude: float | None = Field(None, ge=-180, le=180)
-    hukou_type: HukouCode = "local_urban"
-    living_situation: LivingCode = "spouse"
+    # Facts that decide services: no default, the caller states them (issue 8).
+    hukou_type: HukouCode
+    living_situation: LivingCode
     categories: list[StoredCategory] = Field(default_factory=list, max_length=10)
 
 
 class ElderUpdateIn(Schema):
-    name: str | None = Field(None, max_length=50)
-    id_number: str | None = Field(None, max_length=32)
-    region_code: str | None = Field(None, max_length=12)
-    phone: str | None = Field(None, max_length=32)
-    address: str | None = Field(None, max_length=200)
+    name: NameText | None = Field(None, max_length=50)
+    id_number: PlainText | None = Field(None, max_length=32)
+    region_code: PlainText | None = Field(None, max_length=12)
+    phone: PlainText | None = Field(None, max_length=32)
+    address: NameText | None = Field(None, max_length=200)
     latitude: float | None = Field(None, ge=-90, le=90)
     longitude: float | None = Field(None, ge=-180, le=180)
     hukou_type: HukouCode | None = None
@@ -78,7 +81,10 @@ class ElderOut(Schema):
     id: uuid.UUID
     name: str
     sex: str
-    birth_date: dt.date
+    birth_date: dt.date | None = Field(
+        description="Only for readers with the personal-data right in the elder's area"
+    )
+    birth_year: int
     age: int
     id_number: str
     phone: str
@@ -110,8 +116,11 @@ class ConsentOut(Schema):
 
 class ElderDetailOut(ElderOut):
     address: str
-    latitude: float | None
+    latitude: float | None = Field(
+        description="Exact with the personal-data right, otherwise rounded to 0.01° (~1 km)"
+    )
     longitude: float | None
+    location_exact: bool
     contacts: list[ContactOut]
     consents: list[ConsentOut]
     created_at: dt.datetime
@@ -127,9 +136,9 @@ class ElderPageOut(Schema):
 
 
 class ContactIn(Schema):
-    name: str = Field(max_length=50)
+    name: NameText = Field(max_length=50)
     relationship: RelationshipCode
-    phone: str = Field(max_length=32)
+    phone: PlainText = Field(max_length=32)
     priority: int = Field(1, ge=1, le=9)
     is_guardian: bool = False
     can_receive_alerts: bool = True
@@ -138,4 +147,4 @@ class ContactIn(Schema):
 class ConsentIn(Schema):
     purpose: PurposeCode
     granted: bool
-    note: str = Field("", max_length=200)
+    note: PlainText = Field("", max_length=200)

@@ -13,23 +13,29 @@ from django.utils import timezone
 
 from silvercare.accounts.roles import Perm
 from silvercare.accounts.scoping import actor_has_perm
+from silvercare.audit.services import AuditContext
 from silvercare.common.errors import NotFound
+from silvercare.common.masking import coarse_coordinate
+from silvercare.common.text import fold_fullwidth
 from silvercare.elders.choices import ADVANCED_AGE_YEARS, Category
-from silvercare.elders.models import ConsentEvent, Elder
-from silvercare.elders.services import CATEGORY_FIELDS, id_hash, phone_hash
+from silvercare.elders.models import ConsentEvent, Contact, Elder
+from silvercare.elders.name_order import name_sort_range
+from silvercare.elders.services import CATEGORY_FIELDS, elder_exact_lookup, id_hash, phone_hash
 from silvercare.elders.validation import normalise_phone
 from silvercare.regions.selectors import bounding_box, haversine_m
 
+# "name" is the pinyin order (name_order, ADR 0007), served by the (name_sort, id) and
+# (region, name_sort, id) indexes.
 SORTS = {
-    "name": ("name", "id"),
-    "-name": ("-name", "-id"),
+    "name": ("name_sort", "id"),
+    "-name": ("-name_sort", "-id"),
     "age": ("-birth_date", "id"),
     "-age": ("birth_date", "id"),
     "created": ("created_at", "id"),
     "-created": ("-created_at", "-id"),
-    "region": ("region_id", "name", "id"),
+    "region": ("region_id", "name_sort", "id"),
 }
-ID_RE = re.compile(r"^\d{17}[\dXx]$")
+ID_RE = re.compile(r"^[0-9]{17}[0-9Xx]$")  # ASCII only: full-width is folded first
 PHONE_LIKE = re.compile(r"^[\d\-+ ]{7,}$")
 ASCII_INITIALS = re.compile(r"^[a-zA-Z]{1,10}$")
 
@@ -52,15 +58,33 @@ def _years_ago(today: dt.date, years: int) -> dt.date:
         return today.replace(year=today.year - years, day=28)
 
 
-def elder_search(*, actor: Any, filters: ElderFilters) -> QuerySet[Elder]:
+def exact_query(q: str) -> tuple[str, str] | None:
+    """("id_number", number) or ("phone", phone) when the search text is an exact lookup."""
+    compact = fold_fullwidth(q.strip()).replace(" ", "")
+    if ID_RE.match(compact):
+        return "id_number", compact.upper()
+    if PHONE_LIKE.match(q.strip()) and sum(ch.isdigit() for ch in q) >= 7:
+        return "phone", normalise_phone(q.strip())
+    return None
+
+
+def elder_search(
+    *, actor: Any, filters: ElderFilters, ctx: AuditContext | None = None
+) -> QuerySet[Elder]:
+    """Elders visible to the actor matching the filters.
+
+    A search text that is a whole ID number or phone is an exact lookup: it confirms a
+    guess, so ``services.elder_exact_lookup`` decides (personal-data right, per-user limit)
+    and audits it; a refusal raises ``DomainError`` (403 or 429)."""
     qs = Elder.objects.visible_to(actor, Perm.ELDERS_VIEW).select_related("region")
     q = filters.q.strip()
     if q:
-        compact = q.replace(" ", "")
-        if ID_RE.match(compact):
-            qs = qs.filter(id_number_hash=id_hash(compact.upper()))
-        elif PHONE_LIKE.match(q) and sum(ch.isdigit() for ch in q) >= 7:
-            qs = qs.filter(phone_hash=phone_hash(normalise_phone(q)))
+        exact = exact_query(q)
+        if exact is not None:
+            ids = elder_exact_lookup(
+                ctx=ctx or AuditContext(actor=actor), kind=exact[0], value=exact[1]
+            )
+            qs = qs.filter(pk__in=ids)
         elif ASCII_INITIALS.match(q):
             # A range, not LIKE, and ordered by the (name_initials, name, id) index: PostgreSQL
             # then reads only the matching slice instead of walking all names in order.
@@ -71,8 +95,20 @@ def elder_search(*, actor: Any, filters: ElderFilters) -> QuerySet[Elder]:
             if filters.sort == "name":
                 return _filtered(qs, filters).order_by("name_initials", "name", "id")
         else:
-            qs = qs.filter(name__startswith=q)
+            bounds = name_sort_range(q) if filters.sort in ("name", "-name") else None
+            if bounds:
+                # Exactly the names beginning with q have their key in this range, so the
+                # pinyin order's index reads only the matching slice, in order (as the "C"
+                # name index did for the code-point order).
+                qs = qs.filter(name_sort__gte=bounds[0], name_sort__lt=bounds[1])
+            else:
+                qs = qs.filter(name__startswith=q)
     return _filtered(qs, filters).order_by(*SORTS.get(filters.sort, SORTS["name"]))
+
+
+def elder_none() -> QuerySet[Elder]:
+    """An empty result (a refused search still renders the list page)."""
+    return Elder.objects.none()
 
 
 def _filtered(qs: QuerySet[Elder], filters: ElderFilters) -> QuerySet[Elder]:
@@ -130,7 +166,11 @@ def elder_can(actor: Any, elder: Elder, perm: str) -> bool:
 
 
 def elders_near(*, actor: Any, lat: float, lon: float, metres: float) -> list[tuple[Elder, float]]:
-    """Elders visible to the actor within walking distance of a point (the service circle)."""
+    """Elders visible to the actor within walking distance of a point (the service circle).
+
+    For an elder whose exact position the actor may not see (no personal-data right in
+    that region), the distance is measured to the rounded position: otherwise distances
+    from three points would give the coordinates back."""
     box = bounding_box(lat, lon, metres)
     candidates = (
         Elder.objects.visible_to(actor, Perm.ELDERS_VIEW)
@@ -146,15 +186,91 @@ def elders_near(*, actor: Any, lat: float, lon: float, metres: float) -> list[tu
     )
     found = []
     for elder in candidates:
-        assert elder.latitude is not None
-        assert elder.longitude is not None
-        distance = haversine_m(lat, lon, elder.latitude, elder.longitude)
+        where = elder_position_for(actor, elder)
+        assert where is not None
+        distance = haversine_m(lat, lon, where[0], where[1])
         if distance <= metres:
             found.append((elder, distance))
     return sorted(found, key=lambda pair: pair[1])
+
+
+def elder_sees_personal(actor: Any, elder: Elder) -> bool:
+    """Whether the actor holds the personal-data right where the elder lives: it decides
+    exact birth date and coordinates (the ID number and phone stay masked until revealed)."""
+    return elder_can(actor, elder, Perm.ELDERS_VIEW_PII)
+
+
+def elder_position_for(actor: Any, elder: Elder) -> tuple[float, float] | None:
+    """The elder's coordinates as the actor may see them: exact with the personal-data
+    right, rounded to about a kilometre otherwise (ADR 0005)."""
+    lat, lon = coarse_coordinate(elder.latitude), coarse_coordinate(elder.longitude)
+    if lat is None or lon is None or elder.latitude is None or elder.longitude is None:
+        return None
+    if elder_sees_personal(actor, elder):
+        return elder.latitude, elder.longitude
+    return lat, lon
 
 
 def elder_age(elder: Elder, today: dt.date | None = None) -> int:
     today = today or timezone.localdate()
     born = elder.birth_date
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def elder_id_number_is(elder: Elder, number: str) -> bool:
+    """Whether ``number`` is the elder's registered ID number (compared by keyed hash, so
+    nothing is decrypted and nothing needs auditing)."""
+    compact = number.strip().replace(" ", "").upper()
+    return bool(compact) and id_hash(compact) == elder.id_number_hash
+
+
+def elder_contact_find(
+    elder: Elder, *, contact_id: Any = None, phone: str = "", name: str = ""
+) -> Contact | None:
+    """One of the elder's registered contacts: by id, else by exact phone (keyed hash),
+    else by exact name."""
+    contacts = elder.contacts.all()
+    if contact_id not in (None, ""):
+        if isinstance(contact_id, bool) or not str(contact_id).isdecimal():
+            return None
+        pk = int(str(contact_id))
+        return contacts.filter(pk=pk).first() if 1 <= pk < 2**31 else None
+    if phone:
+        return contacts.filter(phone_hash=phone_hash(normalise_phone(phone))).first()
+    if name:
+        return contacts.filter(name=name.strip()).first()
+    return None
+
+
+# --- Bulk facts for other capabilities (subsidy eligibility over a whole area) -------------
+
+ELDER_FACT_FIELDS = (
+    "id",
+    "region_id",
+    "birth_date",
+    "hukou_type",
+    *CATEGORY_FIELDS.values(),
+    "ability_level",
+    "ability_assessed_at",
+)
+
+
+def elder_fact_rows(
+    *, region_prefix: str, elder_ids: list[Any] | None = None, chunk_size: int = 10_000
+) -> Any:
+    """Tuples of ``ELDER_FACT_FIELDS`` for every active elder whose community code starts
+    with ``region_prefix`` (optionally only ``elder_ids``), streamed in chunks. The level is
+    the one the assessment events keep on the registry (``elder_record_assessment``).
+    Not scoped: for services that evaluate a programme over its whole area; callers check
+    the actor's right to that area first."""
+    qs = Elder.objects.filter(region__code__startswith=region_prefix, status="active")
+    if elder_ids is not None:
+        qs = qs.filter(pk__in=elder_ids)
+    return qs.order_by().values_list(*ELDER_FACT_FIELDS).iterator(chunk_size=chunk_size)
+
+
+def elder_registry_table() -> str:
+    """The registry's table name, for services that read it in one SQL statement with
+    their own tables (bulk subsidy evaluation on PostgreSQL). Read only; its columns are
+    ``ELDER_FACT_FIELDS`` plus ``status``."""
+    return Elder._meta.db_table

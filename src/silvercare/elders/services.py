@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from dataclasses import asdict
 from typing import Any
 
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
 from silvercare.accounts.roles import Perm
-from silvercare.accounts.scoping import actor_has_perm
+from silvercare.accounts.scoping import actor_has_perm, actor_prefixes
 from silvercare.audit.models import AuditAction
+from silvercare.audit.selectors import audit_count_recent
 from silvercare.audit.services import AuditContext, audit_record
-from silvercare.common import crypto
+from silvercare.common import crypto, events
 from silvercare.common.errors import DomainError, FieldError, NotFound, ValidationFailed
 from silvercare.common.masking import mask_address, mask_id_number, mask_phone
+from silvercare.common.text import check_text
 from silvercare.elders import error_codes as codes
 from silvercare.elders.choices import ConsentPurpose, Relationship
 from silvercare.elders.models import ConsentEvent, Contact, Elder
+from silvercare.elders.name_order import name_sort_key
 from silvercare.elders.validation import ElderData, check_elder_fields, check_phone
 from silvercare.regions.models import Region
 
@@ -31,6 +37,8 @@ CATEGORY_FIELDS = {
     "rural_left_behind": "is_rural_left_behind",
 }
 PERSONAL_FIELDS = {"id_number", "phone", "address"}
+# Changes other capabilities hear of (events.ELDER_FACTS_CHANGED): e.g. subsidy eligibility.
+FACTS_OTHERS_DECIDE_ON = {"categories", "hukou_type", "region_code", "status"}
 AUDITED_FIELDS = [
     "name",
     "id_number",
@@ -108,6 +116,7 @@ def apply_to_model(elder: Elder, data: ElderData) -> None:
     assert data.birth_date is not None
     elder.name = data.name
     elder.name_initials = name_initials(data.name)
+    elder.name_sort = name_sort_key(data.name)
     elder.id_number_enc = crypto.encrypt(data.id_number, purpose="elder.id_number")
     elder.id_number_hash = id_hash(data.id_number)
     elder.id_number_masked = mask_id_number(data.id_number)
@@ -153,16 +162,38 @@ def check_region(
     return None
 
 
-def duplicate_error(actor: Any, number: str, *, exclude_pk: Any = None) -> FieldError | None:
-    """The same ID can never be registered twice. The error points at the existing record
-    only when the actor may see it."""
+def duplicate_error(
+    ctx: AuditContext, number: str, *, region_code: str, exclude_pk: Any = None
+) -> FieldError | None:
+    """The same ID can never be registered twice. Called only for an otherwise valid row
+    that the actor may create in ``region_code`` (see ``_validated``), so a user cannot
+    probe the registry with incomplete or out-of-scope rows.
+
+    Every hit is audited (``duplicate_hit``) in the region of the existing record, so an
+    officer who can see that region sees the attempt. The error points at the existing
+    record only when the actor may see it; otherwise it says neither where nor who."""
     qs = Elder.objects.filter(id_number_hash=id_hash(number))
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
     existing = qs.only("id", "region_id").first()
     if existing is None:
         return None
-    if actor_has_perm(actor, Perm.ELDERS_VIEW, existing.region_id):
+    visible = actor_has_perm(ctx.actor, Perm.ELDERS_VIEW, existing.region_id)
+    with transaction.atomic():
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.DUPLICATE_HIT,
+            entity_type="elder",
+            entity_id=str(existing.pk),
+            region_code=existing.region_id,
+            summary=mask_id_number(number),
+            changes={
+                "id_number": mask_id_number(number),
+                "attempted_in": region_code,
+                "existing_visible": visible,
+            },
+        )
+    if visible:
         return FieldError(
             "id_number",
             codes.ID_DUPLICATE,
@@ -170,26 +201,39 @@ def duplicate_error(actor: Any, number: str, *, exclude_pk: Any = None) -> Field
             params={"existing_id": str(existing.pk)},
         )
     return FieldError(
-        "id_number", codes.ID_DUPLICATE, _("This ID number is already registered in another area.")
+        "id_number",
+        codes.ID_DUPLICATE,
+        _("This ID number is already registered; contact the civil-affairs office."),
     )
 
 
+def _require_create(ctx: AuditContext) -> None:
+    if not actor_has_perm(ctx.actor, Perm.ELDERS_EDIT):
+        raise DomainError(
+            code="permission_denied",
+            status=403,
+            message=_("You may not register elders."),
+        )
+
+
 def _validated(ctx: AuditContext, values: dict[str, Any], *, exclude_pk: Any = None) -> ElderData:
+    """Fields first, then the right to write in the chosen community, and only for a row
+    that passed both, whether the ID number is already registered (no existence oracle)."""
     data, errors = check_elder_fields(values)
     if data.region_code:
         region_error = check_region(ctx.actor, data.region_code, Perm.ELDERS_EDIT)
         if region_error:
             errors.append(region_error)
-    if data.id_number and not any(e.field == "id_number" for e in errors):
-        dup = duplicate_error(ctx.actor, data.id_number, exclude_pk=exclude_pk)
-        if dup:
-            errors.append(dup)
     if errors:
         raise ValidationFailed(errors)
+    dup = duplicate_error(ctx, data.id_number, region_code=data.region_code, exclude_pk=exclude_pk)
+    if dup:
+        raise ValidationFailed([dup])
     return data
 
 
 def elder_create(*, ctx: AuditContext, values: dict[str, Any]) -> Elder:
+    _require_create(ctx)
     data = _validated(ctx, values)
     elder = Elder(created_by=ctx.actor if getattr(ctx.actor, "pk", None) else None)
     apply_to_model(elder, data)
@@ -215,6 +259,11 @@ def elder_update(*, ctx: AuditContext, elder: Elder, changes: dict[str, Any]) ->
         apply_to_model(locked, data)
         locked.save()
         _audit(ctx, locked, AuditAction.UPDATE, diff)
+        changed_facts = sorted(set(diff) & FACTS_OTHERS_DECIDE_ON)
+        if changed_facts:
+            events.publish_on_commit(
+                events.ELDER_FACTS_CHANGED, elder_id=str(locked.pk), fields=changed_facts
+            )
     return locked
 
 
@@ -246,6 +295,66 @@ def elder_reveal(*, ctx: AuditContext, elder: Elder) -> dict[str, Any]:
     }
 
 
+#: Exact lookups by ID number or phone a user may make per window (counted from the audit
+#: trail, so the limit holds across worker processes on SQLite and PostgreSQL alike).
+LOOKUP_LIMIT = 30
+LOOKUP_WINDOW = dt.timedelta(minutes=10)
+LOOKUP_MAX_HITS = 50
+
+
+def elder_exact_lookup(*, ctx: AuditContext, kind: str, value: str) -> list[uuid.UUID]:
+    """The elders whose ID number (``kind="id_number"``) or phone (``"phone"``) is exactly
+    ``value``, among those the actor may see unmasked.
+
+    An exact lookup confirms a guess, so it is a personal-data read: only for actors with
+    the personal-data right (and only inside the regions where they hold it), limited per
+    user, and audited with the masked value and the number of hits."""
+    actor = ctx.actor
+    prefixes = actor_prefixes(actor, Perm.ELDERS_VIEW_PII)
+    if not prefixes:
+        raise DomainError(
+            code=codes.LOOKUP_NOT_ALLOWED,
+            status=403,
+            message=_(
+                "Searching by ID number or phone needs the right to see personal data; "
+                "search by name or pinyin initials instead."
+            ),
+        )
+    since = timezone.now() - LOOKUP_WINDOW
+    if audit_count_recent(actor=actor, action=AuditAction.LOOKUP, since=since) >= LOOKUP_LIMIT:
+        raise DomainError(
+            code=codes.LOOKUP_RATE_LIMITED,
+            status=429,
+            message=_(
+                "You have made %(n)d searches by ID number or phone in the last %(minutes)d "
+                "minutes. Wait a few minutes, or search by name."
+            )
+            % {"n": LOOKUP_LIMIT, "minutes": LOOKUP_WINDOW.seconds // 60},
+            extra={"retry_after_seconds": LOOKUP_WINDOW.seconds},
+        )
+    if kind == "id_number":
+        lookup, masked = {"id_number_hash": id_hash(value)}, mask_id_number(value)
+    else:
+        lookup, masked = {"phone_hash": phone_hash(value)}, mask_phone(value)
+    hits = list(
+        Elder.objects.visible_to(actor, Perm.ELDERS_VIEW_PII)
+        .filter(**lookup)
+        .values_list("id", "region_id")[:LOOKUP_MAX_HITS]
+    )
+    single = len(hits) == 1
+    with transaction.atomic():
+        audit_record(
+            ctx=ctx,
+            action=AuditAction.LOOKUP,
+            entity_type="elder" if single else "elder_lookup",
+            entity_id=str(hits[0][0]) if single else str(getattr(actor, "pk", "")),
+            region_code=hits[0][1] if single else prefixes[0],
+            summary=masked,
+            changes={"kind": kind, "value": masked, "hits": len(hits)},
+        )
+    return [pk for pk, _region in hits]
+
+
 def _audit(ctx: AuditContext, elder: Elder, action: str, changes: dict[str, Any]) -> None:
     audit_record(
         ctx=ctx,
@@ -268,7 +377,10 @@ def _require_edit(ctx: AuditContext, elder: Elder) -> None:
 def contact_values_check(values: dict[str, Any]) -> tuple[dict[str, Any], list[FieldError]]:
     errors: list[FieldError] = []
     name = str(values.get("name") or "").strip()
-    if not name or len(name) > 50:
+    text_error = check_text(str(values.get("name") or ""), "name", formula=True)
+    if text_error:
+        errors.append(text_error)
+    elif not name or len(name) > 50:
         errors.append(
             FieldError(
                 "name", codes.NAME_REQUIRED, _("Enter the contact's name (up to 50 characters).")

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from silvercare.common.errors import FieldError
+from silvercare.common.spreadsheets import Sheet, xlsx_bytes
 from silvercare.elders import error_codes as codes
 from silvercare.elders.choices import HukouType, LivingSituation, Relationship, Sex
+from silvercare.elders.validation import REQUIRED_CHOICES
 
 
 @dataclass(frozen=True)
@@ -109,13 +110,6 @@ def header_for(key: str) -> str:
 
 
 def template_bytes() -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "elders"
-    ws.append([c.header_zh for c in COLUMNS])
-    notes = wb.create_sheet("说明 Notes")
-    notes.append(["第一张表每行一位老年人，表头勿改。", "One elder per row; keep the header row."])
     allowed = {
         "hukou_type": " / ".join(HUKOU_WORDS),
         "living_situation": " / ".join(LIVING_WORDS),
@@ -137,20 +131,23 @@ def template_bytes() -> bytes:
         "contact_relationship": "子女",
         "contact_phone": "13900139000",
     }
-    notes.append([])
-    notes.append(["列 Column", "必填 Required", "可填写 Allowed values", "示例 Example"])
+    notes: list[list[str]] = [
+        ["第一张表每行一位老年人，表头勿改。", "One elder per row; keep the header row."],
+        [],
+        ["列 Column", "必填 Required", "可填写 Allowed values", "示例 Example"],
+    ]
     for c in COLUMNS:
         notes.append(
             [
                 f"{c.header_zh} {c.header_en}",
-                "是" if c.required else "",
+                "是" if c.required or c.key in REQUIRED_CHOICES else "",
                 allowed.get(c.key, ""),
                 examples.get(c.key, ""),
             ]
         )
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return xlsx_bytes(
+        [Sheet(_("Elders"), [[c.header_zh for c in COLUMNS]]), Sheet(_("Notes"), notes)]
+    )
 
 
 def _cell_text(value: Any) -> str:
@@ -173,15 +170,38 @@ def _choice(raw: str, words: Mapping[str, str], codes_allowed: list[str]) -> str
     return None
 
 
-def read_rows(fileobj: IO[bytes]) -> tuple[list[tuple[int, dict[str, str]]], list[RowProblem]]:
-    """Read the sheet into (row number, {key: text}) pairs. Structural problems (not an
-    xlsx, missing required headers) come back as problems on row 1."""
+def _file_problem(message: str) -> list[RowProblem]:
+    return [RowProblem(1, "", codes.FILE_INVALID, message)]
+
+
+def read_rows(
+    fileobj: IO[bytes], *, max_rows: int | None = None
+) -> tuple[list[tuple[int, dict[str, str]]], list[RowProblem]]:
+    """Read the first sheet into (row number, {key: text}) pairs. Structural problems (not
+    an xlsx, damaged, no sheet, missing required headers, more than ``max_rows`` rows) come
+    back as problems on row 1 and no rows. The XML is parsed by defusedxml (openpyxl uses it
+    when it is installed, and it is a dependency), so entity declarations are refused."""
     try:
         wb = load_workbook(fileobj, read_only=True, data_only=True)
     except Exception:
-        return [], [
-            RowProblem(1, "", codes.FILE_INVALID, _("This file is not an .xlsx spreadsheet."))
-        ]
+        return [], _file_problem(_("This file is not an .xlsx spreadsheet."))
+    try:
+        return _read_sheet(wb, max_rows)
+    except Exception:
+        # Read-only workbooks parse lazily: a truncated or malformed sheet (or one whose
+        # XML declares entities) fails here, not in load_workbook.
+        return [], _file_problem(
+            _("The spreadsheet is damaged or uses features that cannot be read; save it again.")
+        )
+    finally:
+        wb.close()
+
+
+def _read_sheet(
+    wb: Any, max_rows: int | None
+) -> tuple[list[tuple[int, dict[str, str]]], list[RowProblem]]:
+    if not wb.worksheets:
+        return [], _file_problem(_("The spreadsheet has no sheet."))
     ws = wb.worksheets[0]
     rows = ws.iter_rows(values_only=True)
     header = next(rows, None) or ()
@@ -196,7 +216,6 @@ def read_rows(fileobj: IO[bytes]) -> tuple[list[tuple[int, dict[str, str]]], lis
             positions[key] = index
     missing = [c for c in COLUMNS if c.required and c.key not in positions]
     if missing:
-        wb.close()
         return [], [
             RowProblem(
                 1,
@@ -212,8 +231,20 @@ def read_rows(fileobj: IO[bytes]) -> tuple[list[tuple[int, dict[str, str]]], lis
             key: _cell_text(row[pos]) if pos < len(row) else "" for key, pos in positions.items()
         }
         if any(values.values()):
+            if max_rows is not None and len(out) >= max_rows:
+                return [], [
+                    RowProblem(
+                        1,
+                        "",
+                        codes.TOO_MANY_ROWS,
+                        _(
+                            "The file has more than %(max)d rows. Split it into files of at "
+                            "most %(max)d rows each."
+                        )
+                        % {"max": max_rows},
+                    )
+                ]
             out.append((number, values))
-    wb.close()
     return out, []
 
 
@@ -312,11 +343,4 @@ EXPORT_HEADERS_ZH = [
 
 
 def export_bytes(rows: list[list[Any]]) -> bytes:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("elders")
-    ws.append(EXPORT_HEADERS_ZH)
-    for row in rows:
-        ws.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return xlsx_bytes([Sheet(_("Elders"), [EXPORT_HEADERS_ZH, *rows])])

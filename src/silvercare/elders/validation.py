@@ -9,13 +9,22 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.cn import ric
+from stdnum.exceptions import ValidationError
 
 from silvercare.common.errors import FieldError
+from silvercare.common.text import (
+    CONTROL_CHARACTERS,
+    check_text,
+    control_characters_message,
+    fold_fullwidth,
+    has_control_characters,
+)
 from silvercare.elders import error_codes as codes
 from silvercare.elders.choices import (
     STORED_CATEGORIES,
@@ -25,7 +34,23 @@ from silvercare.elders.choices import (
     Sex,
 )
 
-PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+PHONE_RE = re.compile(r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$")
+ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")
+
+
+def _province_codes() -> frozenset[str]:
+    """Province-level codes of GB/T 2260 as python-stdnum's birthplace data lists them
+    (11 Beijing … 65 Xinjiang, 71 Taiwan, 81 Hong Kong, 82 Macao), plus 83: residence
+    permits of Taiwan residents (since 2018) begin with 830000. See ADR 0006."""
+    codes_ = {
+        line[:2]
+        for line in resources.files("stdnum").joinpath("cn/loc.dat").read_text("utf-8").splitlines()
+        if line[:2].isascii() and line[:2].isdigit()
+    }
+    return frozenset(codes_ | {"83"})
+
+
+PROVINCE_CODES = _province_codes()
 
 
 @dataclass(frozen=True)
@@ -35,10 +60,17 @@ class IdInfo:
     sex: str
 
 
+def normalise_id_number(raw: str) -> str:
+    """Full-width digits and X folded to ASCII, surrounding space removed, x upper-cased.
+    Other Unicode digits are left as they are (and then refused by ``parse_id_number``)."""
+    return fold_fullwidth(raw or "").strip().upper()
+
+
 def parse_id_number(raw: str, field_name: str = "id_number") -> IdInfo | FieldError:
-    """GB 11643 18-digit citizen ID: length, digits, check digit (ISO 7064 MOD 11-2) and a
-    real birth date not in the future."""
-    number = ric.compact(raw or "").upper()
+    """GB 11643 18-digit citizen ID: ASCII digits only (full-width ones are folded first),
+    a province code (GB/T 2260) in the first two digits, a real birth date not in the
+    future, and the check digit (ISO 7064 MOD 11-2)."""
+    number = normalise_id_number(raw)
     if not number:
         return FieldError(field_name, codes.ID_REQUIRED, _("ID number is required."))
     if len(number) != 18:
@@ -47,13 +79,15 @@ def parse_id_number(raw: str, field_name: str = "id_number") -> IdInfo | FieldEr
             codes.ID_LENGTH,
             _("An ID number has 18 characters; this one has %(n)d.") % {"n": len(number)},
         )
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not ID_RE.match(number):
         return FieldError(
-            field_name, codes.ID_FORMAT, _("An ID number is 17 digits followed by a digit or X.")
+            field_name,
+            codes.ID_FORMAT,
+            _("An ID number is 17 digits 0–9 followed by a digit or X."),
         )
     try:
         birth = ric.get_birth_date(number)
-    except Exception:
+    except ValidationError:
         return FieldError(
             field_name,
             codes.ID_BIRTH_DATE,
@@ -71,15 +105,25 @@ def parse_id_number(raw: str, field_name: str = "id_number") -> IdInfo | FieldEr
             codes.ID_CHECKSUM,
             _("The check digit of the ID number is wrong; please re-check it."),
         )
+    if number[:2] not in PROVINCE_CODES:
+        return FieldError(
+            field_name,
+            codes.ID_REGION,
+            _("The ID number does not begin with a province code (%(code)s is none).")
+            % {"code": number[:2]},
+        )
     sex = Sex.MALE if int(number[16]) % 2 == 1 else Sex.FEMALE
     return IdInfo(number=number, birth_date=birth, sex=sex)
 
 
 def normalise_phone(raw: str) -> str:
-    return re.sub(r"[\s()（）]", "", raw or "").replace("+86", "")
+    """Full-width digits folded to ASCII; spaces, brackets and the +86 prefix removed."""
+    return re.sub(r"[\s()（）]", "", fold_fullwidth(raw or "")).replace("+86", "")
 
 
 def check_phone(raw: str, field_name: str) -> str | FieldError:
+    if has_control_characters(raw or ""):
+        return FieldError(field_name, CONTROL_CHARACTERS, control_characters_message())
     phone = normalise_phone(raw)
     if phone and not PHONE_RE.match(phone):
         return FieldError(
@@ -103,8 +147,9 @@ class ElderData:
     region_code: str = ""
     latitude: float | None = None
     longitude: float | None = None
-    hukou_type: str = HukouType.LOCAL_URBAN
-    living_situation: str = LivingSituation.SPOUSE
+    # Facts that decide services have no default: they are chosen on every entry (issue 8).
+    hukou_type: str = ""
+    living_situation: str = ""
     categories: set[str] = field(default_factory=set)
     status: str = ElderStatus.ACTIVE
     status_date: dt.date | None = None
@@ -116,6 +161,11 @@ CHOICE_FIELDS: dict[str, type[Any]] = {
     "status": ElderStatus,
 }
 CATEGORY_VALUES = {c.value for c in STORED_CATEGORIES}
+#: Choices with no default: a record without them would silently decide services (issue 8).
+REQUIRED_CHOICES: dict[str, Any] = {
+    "hukou_type": lambda: _("Choose the hukou type."),
+    "living_situation": lambda: _("Choose the living situation."),
+}
 
 
 def check_elder_fields(values: dict[str, Any]) -> tuple[ElderData, list[FieldError]]:
@@ -127,8 +177,12 @@ def check_elder_fields(values: dict[str, Any]) -> tuple[ElderData, list[FieldErr
     errors: list[FieldError] = []
     data = ElderData()
 
-    name = str(values.get("name") or "").strip()
-    if not name:
+    raw_name = str(values.get("name") or "")
+    name = raw_name.strip()
+    name_error = check_text(raw_name, "name", formula=True)
+    if name_error:
+        errors.append(name_error)
+    elif not name:
         errors.append(FieldError("name", codes.NAME_REQUIRED, _("Name is required.")))
     elif len(name) > 50:
         errors.append(
@@ -163,7 +217,11 @@ def check_elder_fields(values: dict[str, Any]) -> tuple[ElderData, list[FieldErr
     else:
         data.phone = phone
 
-    data.address = str(values.get("address") or "").strip()[:200]
+    raw_address = str(values.get("address") or "")
+    address_error = check_text(raw_address, "address", formula=True)
+    if address_error:
+        errors.append(address_error)
+    data.address = raw_address.strip()[:200]
     data.region_code = str(values.get("region_code") or "").strip()
     if not data.region_code:
         errors.append(
@@ -194,6 +252,8 @@ def check_elder_fields(values: dict[str, Any]) -> tuple[ElderData, list[FieldErr
     for name_, enum in CHOICE_FIELDS.items():
         raw = values.get(name_)
         if raw in (None, ""):
+            if name_ in REQUIRED_CHOICES:
+                errors.append(FieldError(name_, codes.CHOICE_REQUIRED, REQUIRED_CHOICES[name_]()))
             continue
         if raw not in enum.values:
             errors.append(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import asdict
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,10 +18,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from silvercare.accounts.roles import Perm
 from silvercare.accounts.scoping import actor_has_perm, actor_prefixes
+from silvercare.audit.presenters import audit_rows
 from silvercare.audit.selectors import audit_list
 from silvercare.common.errors import DomainError, NotFound
-from silvercare.common.forms import apply_errors
-from silvercare.common.htmx import render_page
+from silvercare.common.forms import apply_errors, merge_errors
+from silvercare.common.htmx import is_htmx, render_page
+from silvercare.common.no_store import no_store
 from silvercare.common.pagination import paginate, query_without_page
 from silvercare.common.request import audit_ctx
 from silvercare.elders import importing, selectors, services
@@ -29,6 +33,7 @@ from silvercare.elders.forms import ConsentForm, ContactForm, ElderForm, ImportF
 from silvercare.elders.models import ImportBatch
 from silvercare.elders.presenters import elder_categories, elder_detail
 from silvercare.elders.spreadsheet import template_bytes
+from silvercare.elders.validation import check_elder_fields
 from silvercare.regions.models import Region
 from silvercare.regions.selectors import regions_under
 
@@ -74,7 +79,14 @@ def elder_list(request: HttpRequest) -> HttpResponse:
     if not actor_has_perm(request.user, Perm.ELDERS_VIEW):
         raise Http404
     filters = _filters(request)
-    page = paginate(request, selectors.elder_search(actor=request.user, filters=filters))
+    try:
+        found = selectors.elder_search(actor=request.user, filters=filters, ctx=audit_ctx(request))
+        search_error, status = "", 200
+    except DomainError as exc:  # an exact lookup refused (no right) or over the limit
+        found = selectors.elder_none()
+        # htmx swaps only 2xx answers: the fragment carries the message with 200.
+        search_error, status = str(exc.message), 200 if is_htmx(request) else exc.status
+    page = paginate(request, found)
     rows = [
         {
             "elder": e,
@@ -96,8 +108,10 @@ def elder_list(request: HttpRequest) -> HttpResponse:
             "statuses": ElderStatus.choices,
             "may_create": actor_has_perm(request.user, Perm.ELDERS_EDIT),
             "may_export": actor_has_perm(request.user, Perm.ELDERS_EXPORT),
+            "search_error": search_error,
         },
         fragment="elders/htmx/results.html",
+        status=status,
     )
 
 
@@ -111,21 +125,23 @@ def _get(request: HttpRequest, elder_id: uuid.UUID) -> Any:
 @login_required
 def elder_detail_page(request: HttpRequest, elder_id: uuid.UUID) -> HttpResponse:
     elder = _get(request, elder_id)
+    return render(request, "elders/detail.html", _detail_context(request, elder))
+
+
+def _detail_context(
+    request: HttpRequest, elder: Any, contact_form: ContactForm | None = None
+) -> dict[str, Any]:
     user = request.user
-    return render(
-        request,
-        "elders/detail.html",
-        {
-            "elder": elder,
-            "data": elder_detail(elder),
-            **_assessment_context(request, elder),
-            "may_edit": selectors.elder_can(user, elder, Perm.ELDERS_EDIT),
-            "may_reveal": selectors.elder_can(user, elder, Perm.ELDERS_VIEW_PII),
-            "may_audit": selectors.elder_can(user, elder, Perm.AUDIT_VIEW),
-            "contact_form": ContactForm(),
-            "consent_form": ConsentForm(),
-        },
-    )
+    return {
+        "elder": elder,
+        "data": elder_detail(elder, actor=user),
+        **_assessment_context(request, elder),
+        "may_edit": selectors.elder_can(user, elder, Perm.ELDERS_EDIT),
+        "may_reveal": selectors.elder_can(user, elder, Perm.ELDERS_VIEW_PII),
+        "may_audit": selectors.elder_can(user, elder, Perm.AUDIT_VIEW),
+        "contact_form": contact_form or ContactForm(),
+        "consent_form": ConsentForm(),
+    }
 
 
 def _assessment_context(request: HttpRequest, elder: Any) -> dict[str, Any]:
@@ -150,6 +166,7 @@ def _assessment_context(request: HttpRequest, elder: Any) -> dict[str, Any]:
 
 
 @login_required
+@no_store
 @require_POST
 def elder_reveal(request: HttpRequest, elder_id: uuid.UUID) -> HttpResponse:
     elder = _get(request, elder_id)
@@ -162,7 +179,7 @@ def elder_reveal(request: HttpRequest, elder_id: uuid.UUID) -> HttpResponse:
         "elders/detail.html",
         {
             "elder": elder,
-            "data": elder_detail(elder, revealed),
+            "data": elder_detail(elder, revealed, actor=request.user),
             "revealed": True,
             **_assessment_context(request, elder),
             "may_edit": selectors.elder_can(request.user, elder, Perm.ELDERS_EDIT),
@@ -182,7 +199,9 @@ def elder_create(request: HttpRequest) -> HttpResponse:
     communities = _communities(request.user, Perm.ELDERS_EDIT)
     form = ElderForm(request.POST or None, communities=communities)
     existing_id = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        _check_all(request, form, form.submitted_values())
+    elif request.method == "POST":
         try:
             elder = services.elder_create(ctx=audit_ctx(request), values=form.to_values())
             messages.success(request, _("%(name)s was registered.") % {"name": elder.name})
@@ -203,6 +222,7 @@ def elder_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@no_store
 @require_http_methods(["GET", "POST"])
 def elder_edit(request: HttpRequest, elder_id: uuid.UUID) -> HttpResponse:
     elder = _get(request, elder_id)
@@ -240,16 +260,12 @@ def elder_edit(request: HttpRequest, elder_id: uuid.UUID) -> HttpResponse:
             communities=communities,
             editing=True,
         )
-    if request.method == "POST" and form.is_valid():
-        values = form.to_values()
-        # Masked values shown to roles without personal-data rights mean "unchanged".
-        for key, masked in (
-            ("id_number", elder.id_number_masked),
-            ("phone", elder.phone_masked),
-            ("address", MASKED_ADDRESS),
-        ):
-            if values.get(key) == masked:
-                values.pop(key)
+    if request.method == "POST" and not form.is_valid():
+        merged = asdict(services.elder_plain(elder))
+        merged.update(_unmasked_changes(elder, form.submitted_values()))
+        _check_all(request, form, merged)
+    elif request.method == "POST":
+        values = _unmasked_changes(elder, form.to_values())
         try:
             services.elder_update(ctx=audit_ctx(request), elder=elder, changes=values)
             messages.success(request, _("The record was saved."))
@@ -260,34 +276,75 @@ def elder_edit(request: HttpRequest, elder_id: uuid.UUID) -> HttpResponse:
     return render(request, "elders/form.html", {"form": form, "elder": elder}, status=status)
 
 
+def _unmasked_changes(elder: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """Masked values shown to roles without personal-data rights mean "unchanged"."""
+    for key, masked in (
+        ("id_number", elder.id_number_masked),
+        ("phone", elder.phone_masked),
+        ("address", MASKED_ADDRESS),
+    ):
+        if values.get(key) == masked:
+            values.pop(key)
+    return values
+
+
+def _check_all(request: HttpRequest, form: ElderForm, values: dict[str, Any]) -> None:
+    """The form found errors: still run the registry's field checks and the community
+    check on what was submitted, so one submit reports every problem. The duplicate-ID
+    check is not run here: it runs only for an otherwise valid row the actor may write
+    (``services._validated``), so incomplete rows cannot probe the registry."""
+    _data, errors = check_elder_fields(values)
+    region_code = str(values.get("region_code") or "").strip()
+    if region_code and "region_code" not in form.errors:
+        region_error = services.check_region(request.user, region_code, Perm.ELDERS_EDIT)
+        if region_error:
+            errors.append(region_error)
+    merge_errors(form, errors)
+
+
 @login_required
 @require_POST
 def contact_add(request: HttpRequest, elder_id: uuid.UUID) -> HttpResponse:
+    """Adds a contact; with any problem the page comes back with the form as typed and
+    every field's problem at once (the form's and the registry's checks)."""
     elder = _get(request, elder_id)
+    if not selectors.elder_can(request.user, elder, Perm.ELDERS_EDIT):
+        raise PermissionDenied
     form = ContactForm(request.POST)
     if form.is_valid():
         try:
             services.contact_add(ctx=audit_ctx(request), elder=elder, values=form.cleaned_data)
             messages.success(request, _("The contact was added."))
+            return redirect("elders:detail", elder_id=elder.pk)
         except DomainError as exc:
-            messages.error(
-                request, "; ".join(str(e.message) for e in exc.errors) or str(exc.message)
-            )
+            apply_errors(form, exc)
     else:
-        messages.error(request, _("The contact was not added: check the fields."))
-    return redirect("elders:detail", elder_id=elder.pk)
+        submitted = {name: form[name].value() for name in form.fields}
+        submitted.update(form.cleaned_data)
+        _clean, errors = services.contact_values_check(submitted)
+        merge_errors(form, errors)
+    return render(request, "elders/detail.html", _detail_context(request, elder, form), status=422)
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def contact_remove(request: HttpRequest, elder_id: uuid.UUID, contact_id: int) -> HttpResponse:
+    """Asks first: the page names the contact; only its confirming POST removes them (a POST
+    without ``confirm`` shows the question again and removes nothing)."""
     elder = _get(request, elder_id)
-    try:
-        services.contact_remove(ctx=audit_ctx(request), elder=elder, contact_id=contact_id)
-        messages.success(request, _("The contact was removed."))
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    return redirect("elders:detail", elder_id=elder.pk)
+    if not selectors.elder_can(request.user, elder, Perm.ELDERS_EDIT):
+        raise PermissionDenied
+    contact = selectors.elder_contact_find(elder, contact_id=contact_id)
+    if contact is None:
+        raise Http404
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            services.contact_remove(ctx=audit_ctx(request), elder=elder, contact_id=contact.pk)
+            messages.success(request, _("The contact was removed."))
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        return redirect("elders:detail", elder_id=elder.pk)
+    return render(request, "elders/contact_remove.html", {"elder": elder, "contact": contact})
 
 
 @login_required
@@ -310,8 +367,11 @@ def elder_audit(request: HttpRequest, elder_id: uuid.UUID) -> HttpResponse:
     if not selectors.elder_can(request.user, elder, Perm.AUDIT_VIEW):
         raise Http404
     events = audit_list(actor=request.user, entity_type="elder", entity_id=str(elder.pk))
+    page = paginate(request, events.select_related("actor"), 50)
     return render(
-        request, "elders/audit.html", {"elder": elder, "page": paginate(request, events, 50)}
+        request,
+        "elders/audit.html",
+        {"elder": elder, "page": page, "rows": audit_rows(page.object_list)},
     )
 
 
@@ -347,21 +407,36 @@ def _batch(request: HttpRequest, batch_id: uuid.UUID) -> ImportBatch:
 @login_required
 def import_batch(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
     batch = _batch(request, batch_id)
-    percent = (
-        int(100 * (batch.imported_rows + len(batch.skipped_rows)) / batch.good_rows)
-        if batch.good_rows
-        else 100
-    )
-    return render_page(
+    checking = batch.state == ImportBatch.State.CHECKING
+    if checking:
+        percent = int(100 * batch.checked_rows / batch.total_rows) if batch.total_rows else 0
+    else:
+        percent = (
+            int(100 * (batch.imported_rows + len(batch.skipped_rows)) / batch.good_rows)
+            if batch.good_rows
+            else 100
+        )
+    duplicates = [s for s in batch.skipped_rows if s.get("code") == "id_number_duplicate"]
+    response = render_page(
         request,
         "elders/import_batch.html",
         {
             "batch": batch,
             "percent": percent,
-            "running": batch.state == ImportBatch.State.RUNNING,
+            "checking": checking,
+            "running": checking or batch.state == ImportBatch.State.RUNNING,
+            "skipped_duplicates": len(duplicates),
+            # Rows refused at import time: the right to import there was withdrawn (or
+            # the community removed) after the dry run.
+            "skipped_refused": sorted(
+                s["row"] for s in batch.skipped_rows if s.get("code") != "id_number_duplicate"
+            ),
         },
         fragment="elders/htmx/import_progress.html",
     )
+    if request.GET.get("was") == "checking" and not checking:
+        response["HX-Refresh"] = "true"  # the check is done: load the page with its problems
+    return response
 
 
 @login_required
@@ -376,6 +451,7 @@ def import_commit(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
 
 
 @login_required
+@no_store
 def export(request: HttpRequest) -> HttpResponse:
     if not actor_has_perm(request.user, Perm.ELDERS_EXPORT):
         raise Http404

@@ -588,6 +588,25 @@ A5: Final[FormSection] = FormSection(
 
 APPENDIX_A: Final[tuple[FormSection, ...]] = (A1, A2, A3, A4, A5)
 
+#: Fields whose value the registry (or the booking) already holds, by code, with the
+#: registry's name for it. They are shown from the registry, never stored with the
+#: assessment: A.2.8 and A.3.4 are personal data kept only encrypted in the registry, and
+#: the others would be stale copies (and A.2.3 the exact birth date, which some roles that
+#: read assessments may not see). Changes go back to the registry through its services.
+REGISTRY_FIELDS: Final[dict[str, str]] = {
+    "A.1.1": "assessment_number",
+    "A.2.1": "name",
+    "A.2.2": "sex",
+    "A.2.3": "birth_date",
+    "A.2.8": "id_number",
+    "A.3.3": "contact_name",
+    "A.3.4": "contact_phone",
+}
+#: Of those, the ones that are personal data (encrypted in the registry, masked by role).
+PERSONAL_FIELDS: Final[frozenset[str]] = frozenset({"A.2.8", "A.3.4"})
+#: The stored reference to the registry contact chosen for A.3.3/A.3.4 (a contact id).
+CONTACT_REF: Final = "A.3.contact"
+
 
 def appendix_a_section(code: str) -> FormSection:
     """The section ``"A.1"`` … ``"A.5"``."""

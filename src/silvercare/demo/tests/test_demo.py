@@ -1,11 +1,12 @@
 import io
+import re
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
 
 from silvercare.accounts.models import User
-from silvercare.demo.city import DEMO_PASSWORD, DEMO_USERS
+from silvercare.demo.city import DEMO_NAMES, DEMO_PASSWORD, DEMO_USERS
 from silvercare.elders.models import Elder
 from silvercare.elders.selectors import elder_age
 from silvercare.regions.models import Region
@@ -50,3 +51,25 @@ def test_demo_users_can_sign_in_and_see_only_their_area() -> None:
     city = Client()
     city.post("/accounts/login/", {"username": "civil_affairs", "password": DEMO_PASSWORD})
     assert city.get("/api/v1/elders/").json()["count"] == Elder.objects.count()
+
+
+def test_demo_people_have_chinese_names_on_pages_and_reports() -> None:
+    call_command("demo", "--elders", "30", stdout=io.StringIO())
+    for username, _role, _region in DEMO_USERS:
+        user = User.objects.get(username=username)
+        assert user.display_name == DEMO_NAMES[username]
+        assert re.fullmatch(r"[\u4e00-\u9fff]{2,4}", str(user)), str(user)  # as the PDF names them
+    client = Client()
+    client.post("/accounts/login/", {"username": "assessor", "password": DEMO_PASSWORD})
+    home = client.get("/").content.decode()
+    assert DEMO_NAMES["assessor"] in home
+    assert "Assessor" not in home  # the old English name
+
+
+def test_a_city_built_with_the_old_english_names_is_renamed() -> None:
+    call_command("demo", "--elders", "10", stdout=io.StringIO())
+    User.objects.filter(username="community_worker").update(display_name="Community Worker")
+    User.objects.filter(username="sysadmin").update(display_name="王主任")  # renamed by hand
+    call_command("demo", "--if-empty", stdout=io.StringIO())
+    assert User.objects.get(username="community_worker").display_name == "林晓红"
+    assert User.objects.get(username="sysadmin").display_name == "王主任"

@@ -16,13 +16,15 @@ def test_create_read_update_through_the_api(worker) -> None:  # type: ignore[no-
             "id_number": number,
             "region_code": COMMUNITY_A1,
             "phone": "13800001111",
+            "hukou_type": "local_urban",
+            "living_situation": "spouse",
             "categories": ["empty_nest"],
         },
         content_type="application/json",
     )
     assert created.status_code == 201, created.content
     body = created.json()
-    assert body["id_number"] == number[:4] + "*" * 10 + number[-4:]
+    assert body["id_number"] == number[:2] + "*" * 15 + number[-1:]
     assert body["masked"] is True
     assert body["categories"] == ["advanced_age", "empty_nest"]  # born 1945: 80+
     changed = client.patch(
@@ -44,6 +46,8 @@ def test_validation_errors_are_problem_json_with_fields(worker) -> None:  # type
             "name": "孙丽娟",
             "id_number": "440304194513011234",
             "region_code": "440303001001",
+            "hukou_type": "local_urban",
+            "living_situation": "spouse",
             "birth_date": "1945-01-01",
         },
         content_type="application/json",

@@ -31,7 +31,9 @@ def sheet(rows: list[dict[str, Any]]) -> io.BytesIO:
     ws.append(HEADERS)
     keys = [c.key for c in COLUMNS]
     for row in rows:
-        ws.append([row.get(k, "") for k in keys])
+        # Facts that decide services are required values (issue 8).
+        values = {"hukou_type": "本地城镇", "living_situation": "与配偶", **row}
+        ws.append([values.get(k, "") for k in keys])
     buf = io.BytesIO()
     wb.save(buf)
     buf.seek(0)

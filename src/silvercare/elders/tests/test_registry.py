@@ -34,7 +34,7 @@ def test_personal_fields_are_encrypted_at_rest(worker) -> None:  # type: ignore[
     for stored in row.values():
         assert number not in stored and "13912345678" not in stored and "园岭" not in stored
     assert crypto.decrypt(row["id_number_enc"], purpose="elder.id_number") == number
-    assert elder.id_number_masked == number[:4] + "*" * 10 + number[-4:]
+    assert elder.id_number_masked == number[:2] + "*" * 15 + number[-1:]
 
 
 def test_same_id_cannot_be_registered_twice(worker, other_worker) -> None:  # type: ignore[no-untyped-def]

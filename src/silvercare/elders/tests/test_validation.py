@@ -55,6 +55,8 @@ def test_claimed_birth_date_and_sex_must_agree() -> None:
             "name": "李明",
             "id_number": number,
             "region_code": "440304001001",
+            "hukou_type": "local_urban",
+            "living_situation": "spouse",
             "claimed_birth_date": dt.date(1950, 6, 2),
             "claimed_sex": "F",
         }
@@ -63,7 +65,13 @@ def test_claimed_birth_date_and_sex_must_agree() -> None:
 
 
 def test_phone_formats() -> None:
-    base = {"name": "李明", "id_number": id_number(), "region_code": "440304001001"}
+    base = {
+        "name": "李明",
+        "id_number": id_number(),
+        "region_code": "440304001001",
+        "hukou_type": "local_urban",
+        "living_situation": "spouse",
+    }
     for ok in ["13800138000", "0755-12345678", "+86 138 0013 8000"]:
         _d, errors = check_elder_fields({**base, "phone": ok})
         assert errors == [], ok
@@ -77,6 +85,7 @@ def test_living_alone_situation_sets_the_category() -> None:
             "name": "李明",
             "id_number": id_number(),
             "region_code": "440304001001",
+            "hukou_type": "local_rural",
             "living_situation": "alone",
         }
     )

@@ -9,8 +9,8 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from silvercare.demo.city import DEMO_PASSWORD, DEMO_USERS
-from silvercare.demo.services import demo_build
+from silvercare.demo.city import DEMO_NAMES, DEMO_PASSWORD, DEMO_USERS
+from silvercare.demo.services import demo_build, demo_name_people
 from silvercare.elders.models import Elder
 
 
@@ -29,6 +29,7 @@ class Command(BaseCommand):
         console = Console(file=cast(IO[str], self.stdout))
         if options["if_empty"] and Elder.objects.exists():
             console.print("Registry not empty: demo city left as it is.")
+            demo_name_people()
         else:
             with Progress(console=console, transient=True) as bar:
                 task = bar.add_task("Building the demo city", total=None)
@@ -46,6 +47,7 @@ class Command(BaseCommand):
         table.add_column("username")
         table.add_column("role")
         table.add_column("region")
+        table.add_column("name")
         for username, role, region in DEMO_USERS:
-            table.add_row(username, role, region)
+            table.add_row(username, role, region, DEMO_NAMES[username])
         console.print(table)

@@ -1,0 +1,192 @@
+"""What each role finds on its home page: a sentence on what the role does here, the pages it
+can use today (besides the registry, which the home page shows to every role that reads it),
+what is coming, and whom to ask meanwhile.
+
+A capability that arrives fills its roles' entries: it adds a ``HomeLink`` to ``available`` and
+drops the matching promise from ``upcoming``. The home page shows one section per role the user
+holds, in the order of ``Role``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from silvercare.accounts.roles import Perm, Role
+from silvercare.accounts.scoping import actor_has_perm
+
+
+@dataclass(frozen=True)
+class HomeLink:
+    """A page the role can use today; shown when ``show`` says so for the user."""
+
+    label: Promise
+    url_name: str
+    show: Callable[[Any], bool] = lambda _user: True
+
+
+@dataclass(frozen=True)
+class RoleHome:
+    summary: Promise
+    available: tuple[HomeLink, ...] = ()
+    upcoming: tuple[Promise, ...] = ()
+    contact: Promise | None = None
+
+
+def _may(perm: str) -> Callable[[Any], bool]:
+    return lambda user: actor_has_perm(user, perm)
+
+
+_ASSESSMENTS = HomeLink(_("Assessments"), "assessments:list", _may(Perm.ASSESSMENTS_VIEW))
+_DUE = HomeLink(_("Due for reassessment"), "assessments:due", _may(Perm.ASSESSMENTS_VIEW))
+_AUDIT = HomeLink(_("Audit trail"), "audit:list", _may(Perm.AUDIT_VIEW))
+_USERS = HomeLink(_("Users"), "accounts:users", _may(Perm.USERS_MANAGE))
+_ASK_CIVIL_AFFAIRS = _(
+    "Until then, for anything you need from SilverCare, contact the civil-affairs office that "
+    "gave you this account."
+)
+
+ROLE_HOMES: dict[str, RoleHome] = {
+    Role.CIVIL_AFFAIRS: RoleHome(
+        summary=_(
+            "You oversee the registry, the assessments and the services for older people in "
+            "your area."
+        ),
+        available=(_ASSESSMENTS, _DUE, _AUDIT),
+    ),
+    Role.COMMUNITY_WORKER: RoleHome(
+        summary=_(
+            "You keep the registry of older people in your street or community up to date and "
+            "book their ability assessments."
+        ),
+        available=(_DUE, _ASSESSMENTS),
+    ),
+    Role.ASSESSOR: RoleHome(
+        summary=_("You assess older people's abilities on the assessments booked for you."),
+        available=(_ASSESSMENTS, _DUE),
+    ),
+    Role.AT_CONSULTANT: RoleHome(
+        summary=_("You advise older people and their families on assistive devices."),
+        upcoming=(
+            _("Record a device assessment and recommend devices"),
+            _("Follow the devices lent or subsidised to each elder"),
+        ),
+        contact=_ASK_CIVIL_AFFAIRS,
+    ),
+    Role.RENTAL_OPERATOR: RoleHome(
+        summary=_("You lend assistive devices to older people and look after them."),
+        upcoming=(
+            _("Manage your stock of devices and their leases"),
+            _("Record deliveries, returns, cleaning and repairs"),
+        ),
+        contact=_ASK_CIVIL_AFFAIRS,
+    ),
+    Role.CARE_PROVIDER_ADMIN: RoleHome(
+        summary=_("You run a home or community care provider."),
+        upcoming=(
+            _("Plan care visits and assign caregivers"),
+            _("See the visits done and report them for subsidy"),
+        ),
+        contact=_ASK_CIVIL_AFFAIRS,
+    ),
+    Role.CAREGIVER: RoleHome(
+        summary=_("You visit older people at home and care for them."),
+        upcoming=(
+            _("See today's visits and check in and out on your phone"),
+            _("Record the care given at each visit"),
+        ),
+        contact=_("Until then, your care provider gives you your visits."),
+    ),
+    Role.CALL_CENTRE: RoleHome(
+        summary=_("You answer older people's calls and emergency alerts."),
+        upcoming=(
+            _("Take calls and alerts with the elder's record and contacts at hand"),
+            _("Dispatch help and follow each alert until it is closed"),
+        ),
+        contact=_ASK_CIVIL_AFFAIRS,
+    ),
+    Role.ENTERPRISE: RoleHome(
+        summary=_(
+            "Companies that make or sell products and services for older people report to "
+            "the city here."
+        ),
+        upcoming=(
+            _("Register your company and list its products and services"),
+            _("Report your figures for the city's silver-economy statistics"),
+            _("See the results of inspections of your company and answer them"),
+        ),
+        contact=_(
+            "Until then, contact the civil-affairs bureau's office for the silver economy, "
+            "which gave you this account."
+        ),
+    ),
+    Role.INSPECTOR: RoleHome(
+        summary=_("You supervise care providers, device lenders and companies in your area."),
+        upcoming=(
+            _("See the providers and companies you supervise and their records"),
+            _("Plan inspections and record findings on your phone during a visit"),
+            _("Follow each correction until it is done"),
+        ),
+        contact=_(
+            "Until then, your supervision department keeps the inspection plans; ask the "
+            "civil-affairs office that gave you this account for the records you need."
+        ),
+    ),
+    Role.ELDER_FAMILY: RoleHome(
+        summary=_("Older people and their families follow their own services here."),
+        upcoming=(
+            _("See your ability assessment and when the next one is due"),
+            _("See your care visits, devices and alerts"),
+            _("Check your emergency contacts and your consent choices"),
+        ),
+        contact=_(
+            "Until then, your street or community worker answers questions and updates your "
+            "record: ask at your community's service centre."
+        ),
+    ),
+    Role.SYSTEM_ADMIN: RoleHome(
+        summary=_("You manage users, their roles and the back office."),
+        available=(_USERS, _AUDIT),
+    ),
+}
+
+
+@dataclass
+class HomeSection:
+    role: str
+    label: str
+    summary: Promise
+    links: list[dict[str, str]] = field(default_factory=list)
+    upcoming: tuple[Promise, ...] = ()
+    contact: Promise | None = None
+
+
+def home_sections(user: Any, roles: Iterable[str]) -> list[HomeSection]:
+    """One section per role the user holds, in the order of ``Role``."""
+    held = set(roles)
+    sections = []
+    for role in Role:
+        home = ROLE_HOMES.get(role)
+        if role not in held or home is None:
+            continue
+        links = [
+            {"label": str(link.label), "url": reverse(link.url_name)}
+            for link in home.available
+            if link.show(user)
+        ]
+        sections.append(
+            HomeSection(
+                role=role.value,
+                label=str(role.label),
+                summary=home.summary,
+                links=links,
+                upcoming=home.upcoming,
+                contact=home.contact,
+            )
+        )
+    return sections
