@@ -26,6 +26,7 @@ from silvercare.audit.models import AuditAction
 from silvercare.audit.services import AuditContext, audit_record, audit_record_many
 from silvercare.common import crypto
 from silvercare.common.errors import DomainError
+from silvercare.common.masking import mask_id_number
 from silvercare.elders import error_codes as codes
 from silvercare.elders.models import Contact, Elder, ImportBatch
 from silvercare.elders.services import (
@@ -191,13 +192,30 @@ def import_check_run(*, batch_id: str) -> ImportBatch:
     # Duplicates against the database, in chunks of hashes.
     by_hash = {id_hash(payload["id_number"]): (number, payload) for number, payload in good}
     hashes = list(by_hash)
-    taken: set[str] = set()
+    existing: dict[str, tuple[str, str]] = {}
     for start in range(0, len(hashes), 900):
-        taken.update(
-            Elder.objects.filter(id_number_hash__in=hashes[start : start + 900]).values_list(
-                "id_number_hash", flat=True
-            )
-        )
+        for h, pk, region in Elder.objects.filter(
+            id_number_hash__in=hashes[start : start + 900]
+        ).values_list("id_number_hash", "pk", "region_id"):
+            existing[h] = (str(pk), region)
+    taken = set(existing)
+    # Every hit is audited like a hit from the form (``duplicate_hit`` in the existing
+    # record's region), so probing the registry with a spreadsheet leaves a trace too.
+    hit_events = [
+        {
+            "action": AuditAction.DUPLICATE_HIT,
+            "entity_type": "elder",
+            "entity_id": pk,
+            "region_code": region,
+            "summary": mask_id_number(by_hash[h][1]["id_number"]),
+            "changes": {
+                "id_number": mask_id_number(by_hash[h][1]["id_number"]),
+                "attempted_in": by_hash[h][1].get("region_code", ""),
+                "import_row": by_hash[h][0],
+            },
+        }
+        for h, (pk, region) in existing.items()
+    ]
     for h in taken:
         number, _payload = by_hash[h]
         problems.append(
@@ -211,6 +229,8 @@ def import_check_run(*, batch_id: str) -> ImportBatch:
     good = [(n, p) for n, p in good if id_hash(p["id_number"]) not in taken]
     problems.sort(key=lambda p: (p.row, p.column))
     with transaction.atomic():
+        if hit_events:
+            audit_record_many(ctx=ctx, events=hit_events)
         batch.state = ImportBatch.State.VALIDATED
         batch.total_rows = batch.checked_rows = len(rows)
         batch.good_rows = len(good)

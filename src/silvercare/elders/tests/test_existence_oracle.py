@@ -147,3 +147,20 @@ def test_import_dry_run_is_no_oracle_either(registered: str, other_worker: Any) 
     found = {(e["row"], e["code"]) for e in batch.errors}
     assert (2, codes.REGION_OUT_OF_SCOPE) in found
     assert not any(code == codes.ID_DUPLICATE for _row, code in found), found
+
+
+def test_import_dry_run_hits_are_audited_without_saying_where(
+    registered: str, other_worker: Any
+) -> None:
+    from silvercare.elders.models import ImportBatch
+
+    client = client_for(other_worker)
+    rows = [{"name": "重复", "id_number": registered, "region_code": COMMUNITY_LUOHU}]
+    assert client.post("/elders/import/", {"file": _sheet(rows)}).status_code == 302
+    batch = ImportBatch.objects.latest("created_at")
+    dup = [e for e in batch.errors if e["code"] == codes.ID_DUPLICATE]
+    assert len(dup) == 1 and COMMUNITY_A1 not in str(dup)
+    hit = AuditEvent.objects.get(action="duplicate_hit")
+    assert hit.actor == other_worker
+    assert hit.region_code == COMMUNITY_A1
+    assert registered not in str(hit.changes)
