@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
@@ -221,6 +221,9 @@ def token_create(
         raise ValidationFailed(
             [FieldError("name", "invalid_name", _("Give the token a name of 1 to 64 characters."))]
         )
+    if expires_at is not None and expires_at.tzinfo is not None:
+        # Stored in UTC: PostgreSQL refuses offsets past ±15:59 (e.g. "+21:30").
+        expires_at = expires_at.astimezone(UTC)
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationFailed(
             [FieldError("expires_at", "in_past", _("The expiry must be in the future."))]
