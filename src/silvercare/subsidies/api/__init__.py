@@ -206,7 +206,7 @@ def evaluate_version(request: HttpRequest, version_id: int) -> dict[str, Any]:
     version = selectors.version_get_for(actor=request.user, version_id=version_id)
     if version.status == "draft":
         raise DomainError(
-            code=codes.VERSION_NOT_DRAFT,
+            code=codes.VERSION_DRAFT,
             status=409,
             message=_("A draft is test-run, not evaluated for every elder: publish it first."),
         )

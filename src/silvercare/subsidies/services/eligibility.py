@@ -115,9 +115,6 @@ class OutcomeCache:
         self.rule = rule
         self.names = _key_names(rule) if rule else []
         self.ids: dict[tuple[Any, ...], tuple[int, bool]] = {}
-        self.existing = {
-            o.key: (o.pk, o.passed) for o in EligibilityOutcome.objects.filter(version=version)
-        }
 
     def _verdict(self, values: tuple[Any, ...]) -> Verdict:
         if self.rule is None:
@@ -125,36 +122,39 @@ class OutcomeCache:
             return Verdict(False, [{"code": "rule_failed", "params": {"rule": rule_text}}], {})
         return rule_verdict(self.rule, _facts_of(self.names, values))
 
+    def _stored(self, digests: list[str]) -> dict[str, tuple[int, bool]]:
+        rows = EligibilityOutcome.objects.filter(version=self.version, key__in=digests)
+        return {key: (pk, passed) for key, pk, passed in rows.values_list("key", "pk", "passed")}
+
     def resolve(self, keys: Iterable[tuple[Any, ...]]) -> None:
-        new: dict[str, tuple[tuple[Any, ...], Verdict]] = {}
-        for values in set(keys):
-            if values in self.ids:
-                continue
-            digest = _key_hash(values)
-            if digest in self.existing:
-                self.ids[values] = self.existing[digest]
-            elif digest not in new:
-                new[digest] = (values, self._verdict(values))
-        if not new:
+        """Make sure every key has its outcome: stored ones are looked up, the others
+        evaluated (the rule once per key at most) and written."""
+        wanted = {_key_hash(values): values for values in set(keys) if values not in self.ids}
+        if not wanted:
             return
-        EligibilityOutcome.objects.bulk_create(
-            [
-                EligibilityOutcome(
-                    version=self.version,
-                    key=digest,
-                    passed=verdict.passed,
-                    reasons=verdict.reasons,
-                    facts_used=verdict.facts_used,
-                )
-                for digest, (_values, verdict) in new.items()
-            ],
-            ignore_conflicts=True,
-        )
-        made = EligibilityOutcome.objects.filter(version=self.version, key__in=list(new))
-        for outcome in made.only("id", "key", "passed"):
-            self.existing[outcome.key] = (outcome.pk, outcome.passed)
-        for digest, (values, _verdict) in new.items():
-            self.ids[values] = self.existing[digest]
+        stored = self._stored(list(wanted))
+        new = {
+            digest: self._verdict(values)
+            for digest, values in wanted.items()
+            if digest not in stored
+        }
+        if new:
+            EligibilityOutcome.objects.bulk_create(
+                [
+                    EligibilityOutcome(
+                        version=self.version,
+                        key=digest,
+                        passed=verdict.passed,
+                        reasons=verdict.reasons,
+                        facts_used=verdict.facts_used,
+                    )
+                    for digest, verdict in new.items()
+                ],
+                ignore_conflicts=True,  # written at the same moment by another evaluation
+            )
+            stored.update(self._stored(list(new)))
+        for digest, values in wanted.items():
+            self.ids[values] = stored[digest]
 
 
 def in_chunks(rows: Iterator[tuple[Any, ...]], size: int) -> Iterator[list[tuple[Any, ...]]]:

@@ -238,7 +238,12 @@ def _outcomes(
     facts["has_trade_in"] = has_trade_in
     versions = [v for v in versions_applicable(elder.region_id, on) if covers(v, item)]
     versions.sort(key=lambda v: (v.stacking_priority, v.programme.code))
-    usage = _usage(elder.pk, [v.programme_id for v in versions], on.year)
+    limited = [
+        v.programme_id
+        for v in versions
+        if v.yearly_limit_fen is not None or v.lifetime_limit_fen is not None
+    ]
+    usage = _usage(elder.pk, limited, on.year) if limited else {}
     return facts, [_outcome(v, facts, usage.get(v.programme_id, (0, 0))) for v in versions]
 
 

@@ -137,3 +137,38 @@ def test_bulk_fact_values_are_the_quotes_facts(
         values = dict(zip(names, getter(rows[elder.pk]), strict=True))
         values["categories"] = list(values["categories"])
         assert values == expected
+
+
+def test_entitlements_and_evaluation_through_the_api(
+    worker: Any,
+    officer: Any,
+    make_programme: Callable[..., Any],
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    from django.test import Client
+
+    elder = new_elder(worker, COMMUNITY_A1, categories=["econ_difficult"])
+    programme = make_programme("tekun", eligibility_rule='"econ_difficult" in categories')
+    version = programme.versions.get()
+    draft = make_programme("draft-one", publish=False).versions.get()
+    api = Client(HTTP_ACCEPT_LANGUAGE="en")
+    api.force_login(officer)
+    base = "/api/v1/subsidies"
+    assert api.get(f"{base}/entitlements", {"elder_id": str(elder.pk)}).json() == []
+    ran = api.post(f"{base}/versions/{version.pk}/evaluate")
+    assert ran.status_code == 200 and (ran.json()["elders"], ran.json()["eligible"]) == (1, 1)
+    assert api.post(f"{base}/versions/{draft.pk}/evaluate").json()["code"] == "version_draft"
+    [entitled] = api.get(f"{base}/entitlements", {"elder_id": str(elder.pk)}).json()
+    assert entitled["passed"] and "Economically difficult" in entitled["why"]
+    summary = api.get(f"{base}/versions/{version.pk}/eligibility").json()
+    assert (summary["elders"], summary["eligible"]) == (1, 1)
+    # Running it needs the right to manage the programme's area: a consultant of the
+    # district sees the version but may not evaluate it.
+    consultant = Client()
+    consultant.force_login(make_user("at_consultant", "440304000000", "futian_eval"))
+    assert consultant.get(f"{base}/versions/{version.pk}/eligibility").status_code == 200
+    assert consultant.post(f"{base}/versions/{version.pk}/evaluate").status_code == 403
+    luohu = Client()
+    luohu.force_login(make_user("civil_affairs", "440303000000", "luohu_eval"))
+    assert luohu.get(f"{base}/entitlements", {"elder_id": str(elder.pk)}).status_code == 404
+    assert luohu.get(f"{base}/versions/{version.pk}/eligibility").status_code == 404

@@ -73,3 +73,32 @@ def test_test_run_on_typed_facts() -> None:
     with pytest.raises(ValidationFailed) as unknown:
         rule_test_run(rule_text=RULE, facts={"salary": 3})
     assert unknown.value.errors[0].code == "facts_invalid"
+
+
+def test_ages_and_levels_are_evaluated_once_per_interval_with_the_same_verdicts() -> None:
+    """Bulk evaluation memoises by the values a rule compares with: ``age >= 75`` sees
+    ages 60–74 alike. The verdict must equal evaluating the true value, every time."""
+    from celpy.evaluation import CELEvalError
+
+    from silvercare.subsidies.rules import _activation, _evaluate_cached
+
+    # rule -> how many evaluations for 46 ages and 6 levels (null, 0–4)
+    rules = {
+        "age >= 75 || level != null && level >= 3": 3 * 4,  # ages <75, 75, >75; levels too
+        "75 <= age && level == 2": 3 * 4,
+        "age > 80 || age < 65": 5,
+        "age + 1 >= 80": 46,  # arithmetic: not reduced, evaluated per value
+    }
+    for text, expected in rules.items():
+        rule = rule_compile(text)
+        _evaluate_cached.cache_clear()
+        for age in range(60, 106):
+            for level in (None, 0, 1, 2, 3, 4):
+                facts = {"age": age, "level": level}
+                try:
+                    direct = bool(rule.program.evaluate(_activation(facts)))
+                except CELEvalError:
+                    direct = False
+                assert rule_evaluate(rule, facts).passed == direct, (text, age, level)
+        assert _evaluate_cached.cache_info().currsize == expected, text
+    assert rule_compile("age > 80 || age < 65").int_literals == (("age", (65, 80)),)

@@ -23,6 +23,7 @@ from silvercare.common.no_store import no_store
 from silvercare.common.request import audit_ctx
 from silvercare.subsidies import selectors, services
 from silvercare.subsidies.choices import ClaimStatus, ReservationStatus
+from silvercare.subsidies.explain import yuan
 from silvercare.subsidies.forms import (
     ClaimApproveForm,
     ClaimPrepareForm,
@@ -195,7 +196,7 @@ def reservation_release(request: HttpRequest, reservation_id: uuid.UUID) -> Http
         messages.success(
             request,
             _("Closed: %(released)s yuan went back to the budget.")
-            % {"released": f"{done.released_fen / 100:,.2f}"},
+            % {"released": yuan(done.released_fen)},
         )
     except DomainError as exc:
         _report(request, exc)
