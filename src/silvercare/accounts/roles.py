@@ -42,6 +42,14 @@ class Perm:
     SUBSIDIES_APPROVE = "subsidies.approve"
     # Check and redeem consumption vouchers (merchants and providers).
     SUBSIDIES_REDEEM = "subsidies.redeem"
+    # Devices and their readings; registering and binding devices.
+    MONITORING_VIEW = "monitoring.view"
+    MONITORING_MANAGE = "monitoring.manage"
+    # Alerts: see them, work them in the console, set the escalation ladders, statistics.
+    ALERTS_VIEW = "alerts.view"
+    ALERTS_HANDLE = "alerts.handle"
+    ALERTS_CONFIGURE = "alerts.configure"
+    ALERTS_STATS = "alerts.stats"
 
 
 _REGISTRY_READERS = {
@@ -64,6 +72,8 @@ _SUBSIDY_QUOTERS = {
     Role.CARE_PROVIDER_ADMIN,
 }
 _VOUCHER_REDEEMERS = {Role.ENTERPRISE, Role.RENTAL_OPERATOR, Role.CARE_PROVIDER_ADMIN}
+_MONITORS = {Role.CIVIL_AFFAIRS, Role.COMMUNITY_WORKER, Role.CALL_CENTRE, Role.SYSTEM_ADMIN}
+_ALERT_HANDLERS = {Role.COMMUNITY_WORKER, Role.CALL_CENTRE}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     role.value: frozenset(perms)
@@ -110,6 +120,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             *({Perm.SUBSIDIES_MANAGE} if role in _SUBSIDY_MANAGERS else set()),
             *({Perm.SUBSIDIES_APPROVE} if role == Role.CIVIL_AFFAIRS else set()),
             *({Perm.SUBSIDIES_REDEEM} if role in _VOUCHER_REDEEMERS else set()),
+            *({Perm.MONITORING_VIEW, Perm.ALERTS_VIEW} if role in _MONITORS else set()),
+            *(
+                {Perm.MONITORING_MANAGE}
+                if role in {Role.CIVIL_AFFAIRS, Role.COMMUNITY_WORKER, Role.SYSTEM_ADMIN}
+                else set()
+            ),
+            *({Perm.ALERTS_HANDLE} if role in _ALERT_HANDLERS else set()),
+            *(
+                {Perm.ALERTS_CONFIGURE, Perm.ALERTS_STATS}
+                if role in {Role.CIVIL_AFFAIRS, Role.SYSTEM_ADMIN}
+                else set()
+            ),
         }
         for role in Role
     }.items()
