@@ -7,17 +7,20 @@ cd "$(dirname "$0")/.."
 BIN=.venv/bin
 export SILVERCARE_ENV=test SILVERCARE_HOME="$PWD"
 
-# Debian's Chromium for the browser tests and a CJK font for Chinese PDFs: install when
-# missing (we are root on CI and developer machines); without them, browser tests skip.
+# Debian's Chromium for the browser tests, a CJK font for Chinese PDFs and Mosquitto for the
+# MQTT tests: install when missing (we are root on CI and developer machines); without
+# them, those tests skip.
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -d /usr/share/fonts/opentype/noto ] || need+=(fonts-noto-cjk)
+[ -x /usr/sbin/mosquitto ] || need+=(mosquitto)
+[ -x /usr/bin/mosquitto_pub ] || need+=(mosquitto-clients)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "installing ${need[*]} from Debian"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
   else
-    echo "WARNING: ${need[*]} missing and cannot be installed here; browser tests will skip" >&2
+    echo "WARNING: ${need[*]} missing and cannot be installed here; their tests will skip" >&2
   fi
 fi
 

@@ -81,6 +81,19 @@ def world(regions: None) -> dict[str, Any]:
         assessor=user,
     )
     subsidy = _subsidy_records(user, elder)
+    training = _training_records(user, contact)
+    from silvercare.alerts.services import alert_raise
+
+    alert = alert_raise(
+        elder_id=elder.pk,
+        kind="sos",
+        severity="critical",
+        occurred_at=timezone.now(),
+        reason="sos_pressed",
+        params={"lat": 22.55, "lon": 114.09},
+        source="test",
+    )
+    device = _monitoring_records(ctx, elder)
     _token, raw = token_create(ctx=ctx, name="fuzz")
     victim, _raw = token_create(ctx=ctx, name="to revoke")
     return {
@@ -92,7 +105,10 @@ def world(regions: None) -> dict[str, Any]:
             "assessment_id": str(assessment.pk),
             "token_id": victim.pk,
             "code": COMMUNITY_A1,
+            "alert_id": str(alert.alert_id),
+            "device_id": str(device.pk),
             **subsidy,
+            **training,
         },
         "body_ids": {
             "elder_id": str(elder.pk),
@@ -100,9 +116,22 @@ def world(regions: None) -> dict[str, Any]:
             "corrects_id": str(assessment.pk),
             "programme_id": subsidy["programme_id"],
             "trade_in_id": subsidy["trade_in_id"],
+            "course_id": training["course_id"],
+            "assignee_id": user.pk,
         },
         "assessment": assessment,
     }
+
+
+def _monitoring_records(ctx: AuditContext, elder: Any) -> Any:
+    """A watch bound to the elder, who consents to monitoring (the ingest stores its data)."""
+    from silvercare.elders.services import consent_record
+    from silvercare.monitoring.services import device_bind, device_register
+
+    consent_record(ctx=ctx, elder=elder, purpose="monitoring", granted=True)
+    device = device_register(ctx=ctx, serial="FUZZ-1", type="watch", region_code=COMMUNITY_A1)
+    device_bind(ctx=ctx, device=device.device, elder=elder)
+    return device.device
 
 
 def _subsidy_records(user: Any, elder: Any) -> dict[str, Any]:
@@ -175,6 +204,43 @@ def _subsidy_records(user: Any, elder: Any) -> dict[str, Any]:
         "voucher_batch_id": batch.pk,
         "voucher_id": str(Voucher.objects.get(elder=elder).pk),
         "trade_in_id": str(trade_in.pk),
+    }
+
+
+def _training_records(user: Any, contact: Any) -> dict[str, Any]:
+    """A street-A course, a session under way with the contact enrolled, a qualification."""
+    from decimal import Decimal
+
+    from silvercare.training import services as training
+
+    ctx = AuditContext(actor=user, via="test")
+    course = training.course_create(
+        ctx=ctx, region_code=STREET_A, title="防跌倒", hours=Decimal("6"), audience="family"
+    )
+    start = timezone.now() - dt.timedelta(hours=1)
+    session = training.session_schedule(
+        ctx=ctx,
+        course=course,
+        region_code=COMMUNITY_A1,
+        place="社区中心",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=3),
+        trainer="刘芳",
+        capacity=3,
+    )
+    enrolment = training.enrol(ctx=ctx, session=session, contact=contact)
+    qualification = training.qualification_record(
+        ctx=ctx,
+        kind="family_caregiver",
+        contact=contact,
+        number="FUZZ-1",
+        valid_from=dt.date(2025, 1, 1),
+    )
+    return {
+        "course_id": str(course.pk),
+        "session_id": str(session.pk),
+        "enrolment_id": str(enrolment.pk),
+        "qualification_id": str(qualification.pk),
     }
 
 

@@ -66,6 +66,19 @@ def secret_world(worker: Any, other_worker: Any) -> dict[str, Any]:
         ctx=ctx, elder=elder, reason="first", scheduled_for=dt.date(2026, 1, 5), assessor=assessor
     )
     subsidy = _subsidy_world(worker, elder)
+    training = _training_world(worker, contact)
+    from silvercare.alerts.services import alert_raise
+
+    alert = alert_raise(
+        elder_id=elder.pk,
+        kind="sos",
+        severity="critical",
+        occurred_at=dt.datetime(2026, 1, 5, 8, 0, tzinfo=dt.UTC),
+        reason="sos_pressed",
+        params={"lat": 22.55, "lon": 114.09},
+        source="test",
+    )
+    device = _monitoring_world(worker, elder)
     return {
         "ids": {
             "elder_id": str(elder.pk),
@@ -76,9 +89,14 @@ def secret_world(worker: Any, other_worker: Any) -> dict[str, Any]:
             "code": COMMUNITY_A1,
             "assessment_id": str(assessment.pk),
             **subsidy,
+            **training,
+            "alert_id": str(alert.alert_id),
+            "device_id": str(device.pk),
             "action": "submit",
         },
         "markers": [
+            "SECRET-DEV-7",
+            "bpm=131",
             "绝密老人",
             "绝密联系人",
             elder.id_number_masked,
@@ -87,8 +105,57 @@ def secret_world(worker: Any, other_worker: Any) -> dict[str, Any]:
             "secret.xlsx",
             assessment.number,
             "绝密补贴",
+            "绝密培训",
+            "JM-CERT-1",
         ],
         "outsider": client_for(other_worker),
+    }
+
+
+TRAINING_IDS = ("course_id", "session_id", "enrolment_id", "qualification_id", "certificate_id")
+
+
+def _training_world(worker: Any, contact: Any) -> dict[str, str]:
+    """A street-A course and session with the secret contact enrolled, attended, completed
+    and certified, and a qualification of theirs."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from silvercare.training import services as training
+
+    ctx = AuditContext(actor=worker)
+    course = training.course_create(
+        ctx=ctx, region_code=COMMUNITY_A1, title="绝密培训", hours=Decimal("4"), audience="family"
+    )
+    start = timezone.now() - dt.timedelta(hours=1)
+    session = training.session_schedule(
+        ctx=ctx,
+        course=course,
+        region_code=COMMUNITY_A1,
+        place="绝密培训室",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+        trainer="绝密培训老师",
+        capacity=5,
+    )
+    enrolment = training.enrol(ctx=ctx, session=session, contact=contact)
+    training.attendance_record(ctx=ctx, enrolment=enrolment)
+    training.enrolment_complete(ctx=ctx, enrolment=enrolment)
+    certificate = training.certificate_issue(ctx=ctx, enrolment=enrolment)
+    qualification = training.qualification_record(
+        ctx=ctx,
+        kind="family_caregiver",
+        contact=contact,
+        number="JM-CERT-1",
+        valid_from=dt.date(2025, 1, 1),
+    )
+    return {
+        "course_id": str(course.pk),
+        "session_id": str(session.pk),
+        "enrolment_id": str(enrolment.pk),
+        "qualification_id": str(qualification.pk),
+        "certificate_id": str(certificate.pk),
     }
 
 
@@ -185,6 +252,26 @@ def _subsidy_world(worker: Any, elder: Any) -> dict[str, str]:
     }
 
 
+def _monitoring_world(worker: Any, elder: Any) -> Any:
+    """A watch bound to the secret elder (with consent) and one stored reading."""
+    from django.utils import timezone
+
+    from silvercare.elders.services import consent_record
+    from silvercare.monitoring.ingest import RawMessage, ingest_batch
+    from silvercare.monitoring.services import device_bind, device_register
+
+    ctx = AuditContext(actor=worker)
+    consent_record(ctx=ctx, elder=elder, purpose="monitoring", granted=True)
+    device = device_register(
+        ctx=ctx, serial="SECRET-DEV-7", type="watch", region_code=COMMUNITY_A1
+    ).device
+    device_bind(ctx=ctx, device=device, elder=elder)
+    now = timezone.now().isoformat()
+    payload = f'{{"kind": "hr", "id": "leak-1", "ts": "{now}", "bpm": 131}}'.encode()
+    assert ingest_batch([RawMessage(serial="SECRET-DEV-7", payload=payload)]).counts["accepted"]
+    return device
+
+
 def _fill(route: str, ids: dict[str, str]) -> str:
     route = route.replace("^", "").replace("$", "")
     return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: ids[m.group(1)], route)
@@ -212,7 +299,10 @@ def test_every_page_hides_foreign_records(secret_world: dict[str, Any]) -> None:
                 "token_id",
                 "user_id",
                 "assessment_id",
+                "alert_id",
+                "device_id",
                 *SUBSIDY_IDS,
+                *TRAINING_IDS,
             )
         )
         for method in ("get", "post"):
@@ -229,6 +319,9 @@ def test_every_page_hides_foreign_records(secret_world: dict[str, Any]) -> None:
         "/elders/export.xlsx?q=绝密",
         "/audit/",
         "/accounts/users/",
+        "/alerts/",
+        "/alerts/stream/",
+        "/monitoring/devices/?q=SECRET",
     ]:
         _assert_clean(outsider.get(url), secret_world["markers"], url)
     assert checked > 40
@@ -244,13 +337,24 @@ def test_every_api_operation_hides_foreign_records(secret_world: dict[str, Any])
             response = outsider.generic(method.upper(), url, "{}", content_type="application/json")
             _assert_clean(response, secret_world["markers"], f"{method.upper()} {url}")
             if any(
-                f"{{{k}}}" in path for k in ("elder_id", "token_id", "assessment_id", *SUBSIDY_IDS)
+                f"{{{k}}}" in path
+                for k in (
+                    "elder_id",
+                    "token_id",
+                    "assessment_id",
+                    "alert_id",
+                    "device_id",
+                    *SUBSIDY_IDS,
+                    *TRAINING_IDS,
+                )
             ):
                 assert response.status_code in (404, 422), (method, url, response.status_code)
             operations += 1
     for url in [
         "/api/v1/elders/?q=绝密",
         "/api/v1/elders/?region=440304",
+        "/api/v1/alerts/?status=all",
+        "/api/v1/monitoring/devices?q=SECRET",
         "/api/v1/regions/service-circle?lat=22.551&lon=114.091&metres=5000",
     ]:
         response = outsider.get(url)

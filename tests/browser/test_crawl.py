@@ -92,31 +92,7 @@ ALLOWED_WORDS = {
 # (path pattern, check, text the problem's detail contains) → who fixes it. Remove an entry
 # when its fix lands; the test fails on an entry that no longer matches anything, so the list
 # can only shrink.
-KNOWN_FAILURES: dict[tuple[str, str, str], str] = {
-    # Issue 9 (subsidies) is still open: its claims, vouchers and trade-ins landed before
-    # their pages and audit summaries were put into plain Chinese. Remove each entry as
-    # that work lands; an entry that no longer fails makes this test fail.
-    ("/subsidies/", "text", "raw code"): "programme codes shown as names",
-    ("/subsidies/programmes/new/", "text", ""): "CEL and JSON samples as plain text",
-    ("/subsidies/programmes/{n}/", "text", ""): "item kinds, rule text and units raw",
-    ("/subsidies/quote/{id}/", "text", ""): "failed rules quoted as CEL",
-    ("/subsidies/quotes/{id}/", "text", ""): "failed rules quoted as CEL",
-    ("/subsidies/reservations/{id}/", "text", ""): "item reference raw",
-    ("/subsidies/trade-ins/{id}/", "text", "wheelchair"): "catalogue code example",
-    ("/subsidies/vouchers/", "text", "raw code"): "batch codes shown as names",
-    ("/subsidies/budgets/", "target", ""): "the page's sub-navigation links are 26 px high",
-    ("/audit/", "text", " fen"): "subsidies audit summaries are English",
-    ("/audit/", "text", "subsidy"): "subsidies audit summaries are English",
-    ("/audit/", "text", "approved"): "subsidies claim states are English",
-    ("/audit/", "text", "voucher"): "subsidies audit summaries are English",
-    ("/audit/", "text", "redemption code"): "subsidies audit summaries are English",
-    ("/audit/", "text", "'Entitlement'"): "subsidies entity type has no label",
-    ("/audit/", "text", "'Status'"): "subsidies change field has no label",
-    ("/audit/", "text", "'event'"): "subsidies change field has no label",
-    ("/elders/{id}/audit/", "text", "subsidy"): "subsidies audit summaries are English",
-    ("/elders/{id}/audit/", "text", "'Entitlement'"): "subsidies entity type has no label",
-    ("/elders/{id}/audit/", "text", "'event'"): "subsidies change field has no label",
-}
+KNOWN_FAILURES: dict[tuple[str, str, str], str] = {}
 
 NOT_FOLLOWED = (
     re.compile(r"^/accounts/logout/"),

@@ -46,6 +46,8 @@ _ASSESSMENTS = HomeLink(_("Assessments"), "assessments:list", _may(Perm.ASSESSME
 _DUE = HomeLink(_("Due for reassessment"), "assessments:due", _may(Perm.ASSESSMENTS_VIEW))
 _AUDIT = HomeLink(_("Audit trail"), "audit:list", _may(Perm.AUDIT_VIEW))
 _USERS = HomeLink(_("Users"), "accounts:users", _may(Perm.USERS_MANAGE))
+_TRAINING = HomeLink(_("Training and qualifications"), "training:home", _may(Perm.TRAINING_VIEW))
+_MY_QUALIFICATIONS = HomeLink(_("My qualifications"), "training:mine")
 _ASK_CIVIL_AFFAIRS = _(
     "Until then, for anything you need from SilverCare, contact the civil-affairs office that "
     "gave you this account."
@@ -57,18 +59,18 @@ ROLE_HOMES: dict[str, RoleHome] = {
             "You oversee the registry, the assessments and the services for older people in "
             "your area."
         ),
-        available=(_ASSESSMENTS, _DUE, _AUDIT),
+        available=(_ASSESSMENTS, _DUE, _AUDIT, _TRAINING),
     ),
     Role.COMMUNITY_WORKER: RoleHome(
         summary=_(
             "You keep the registry of older people in your street or community up to date and "
             "book their ability assessments."
         ),
-        available=(_DUE, _ASSESSMENTS),
+        available=(_DUE, _ASSESSMENTS, _TRAINING),
     ),
     Role.ASSESSOR: RoleHome(
         summary=_("You assess older people's abilities on the assessments booked for you."),
-        available=(_ASSESSMENTS, _DUE),
+        available=(_ASSESSMENTS, _DUE, _MY_QUALIFICATIONS),
     ),
     Role.AT_CONSULTANT: RoleHome(
         summary=_("You advise older people and their families on assistive devices."),

@@ -50,6 +50,12 @@ class Perm:
     ALERTS_HANDLE = "alerts.handle"
     ALERTS_CONFIGURE = "alerts.configure"
     ALERTS_STATS = "alerts.stats"
+    # Training: see courses and qualifications; run courses (schedule, enrol, attendance,
+    # certificates); record qualifications and remind; workforce counts and targets.
+    TRAINING_VIEW = "training.view"
+    TRAINING_MANAGE = "training.manage"
+    TRAINING_QUALIFICATIONS = "training.qualifications"
+    TRAINING_STATS = "training.stats"
 
 
 _REGISTRY_READERS = {
@@ -136,5 +142,20 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         for role in Role
     }.items()
 }
+
+_TRAINING_ORGANISERS = {
+    Role.CIVIL_AFFAIRS,
+    Role.COMMUNITY_WORKER,
+    Role.CARE_PROVIDER_ADMIN,
+    Role.SYSTEM_ADMIN,
+}
+for _role in _TRAINING_ORGANISERS:
+    ROLE_PERMISSIONS[_role.value] |= {
+        Perm.TRAINING_VIEW,
+        Perm.TRAINING_MANAGE,
+        Perm.TRAINING_QUALIFICATIONS,
+    }
+for _role in (Role.CIVIL_AFFAIRS, Role.COMMUNITY_WORKER, Role.SYSTEM_ADMIN):
+    ROLE_PERMISSIONS[_role.value] |= {Perm.TRAINING_STATS}
 
 STAFF_ROLES = frozenset(r.value for r in _STAFF)

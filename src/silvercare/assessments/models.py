@@ -1,5 +1,6 @@
-"""Assessment sessions, assessor qualifications, regional assessment policy, reassessment
-triggers. The scoring itself lives in ``instruments`` (pure data + one scorer)."""
+"""Assessment sessions, regional assessment policy, reassessment triggers (assessor
+qualifications live in ``training``). The scoring itself lives in ``instruments`` (pure
+data + one scorer)."""
 
 from __future__ import annotations
 
@@ -51,26 +52,6 @@ class AssessmentPolicy(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"policy {self.region_id}"
-
-
-class AssessorQualification(TimeStampedModel):
-    """An assessor's certificate; without a valid one nobody performs assessments."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assessor_qualifications"
-    )
-    certificate_no = models.CharField(_("certificate number"), max_length=64)
-    issued_by = models.CharField(_("issued by"), max_length=100, blank=True)
-    valid_from = models.DateField(_("valid from"))
-    valid_until = models.DateField(_("valid until"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["user_id", "-valid_from"]
-        verbose_name = _("assessor qualification")
-        verbose_name_plural = _("assessor qualifications")
-
-    def __str__(self) -> str:
-        return f"{self.certificate_no} ({self.user_id})"
 
 
 class AssessmentQuerySet(RegionScopedQuerySet["Assessment"]):

@@ -165,18 +165,15 @@ def assessment_stats(
 
 
 def assessors_for(*, region_code: str, on: dt.date) -> list[Any]:
-    """Qualified assessors whose grants cover ``region_code`` (for booking forms)."""
+    """Qualified assessors whose grants cover ``region_code`` (for booking forms); the
+    qualification is asked of ``training``."""
     from silvercare.accounts.models import User
-    from silvercare.assessments.models import AssessorQualification
     from silvercare.regions.choices import PREFIX_LENGTH
+    from silvercare.training.selectors import qualified_user_ids
 
     prefixes = [region_code[:n] for n in PREFIX_LENGTH.values()]
     ancestors = [p.ljust(12, "0") for p in prefixes]
-    qualified = (
-        AssessorQualification.objects.filter(valid_from__lte=on)
-        .exclude(valid_until__lt=on)
-        .values("user_id")
-    )
+    qualified = qualified_user_ids("assessor", on=on)
     return list(
         User.objects.filter(
             is_active=True,
@@ -187,3 +184,27 @@ def assessors_for(*, region_code: str, on: dt.date) -> list[Any]:
         .distinct()
         .order_by("username")
     )
+
+
+def elders_recently_assessed(
+    *, actor: Any, since: dt.date, min_level: int, region_prefix: str = ""
+) -> dict[Any, tuple[int, dt.date | None]]:
+    """Elder id -> (final level, completion date) of the elders the actor sees whose GB/T
+    42195 assessment completed since ``since`` is their latest and is at ``min_level`` or
+    above (e.g. whose families a caregiver course is for)."""
+    qs = (
+        Assessment.objects.visible_to(actor, Perm.ASSESSMENTS_VIEW)
+        .filter(status=Status.COMPLETED, instrument=GBT, completed_at__date__gte=since)
+        .order_by("elder_id", "-completed_at")
+    )
+    if region_prefix:
+        qs = qs.filter(region__code__startswith=region_prefix)
+    latest: dict[Any, tuple[int, dt.date | None]] = {}
+    for elder_id, level, completed_at in qs.values_list("elder_id", "final_level", "completed_at")[
+        :5000
+    ]:
+        if elder_id in latest or level is None:
+            latest.setdefault(elder_id, (-1, None))
+            continue
+        latest[elder_id] = (level, timezone.localdate(completed_at) if completed_at else None)
+    return {k: v for k, v in latest.items() if v[0] >= min_level}

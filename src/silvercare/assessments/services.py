@@ -1,5 +1,6 @@
 """Every write of the assessment capability: booking, answering, scoring, signing,
-completing, cancelling, correcting, reassessment triggers, qualifications and policy."""
+completing, cancelling, correcting, reassessment triggers and policy (assessor
+qualifications are recorded and asked in ``training``)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from django.utils.translation import gettext as _
 
 from silvercare.accounts.roles import Perm
 from silvercare.accounts.scoping import actor_has_perm, actor_manages
-from silvercare.accounts.selectors import back_office_users
 from silvercare.assessments import error_codes as codes
 from silvercare.assessments.choices import Reason, Status, TriggerReason
 from silvercare.assessments.forms_data import check_forms, scorer_fields, split_registry
@@ -31,7 +31,6 @@ from silvercare.assessments.instruments.appendix_a import CONTACT_REF, REGISTRY_
 from silvercare.assessments.models import (
     Assessment,
     AssessmentPolicy,
-    AssessorQualification,
     ReassessmentTrigger,
 )
 from silvercare.audit.models import AuditAction
@@ -85,11 +84,9 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 def is_qualified(user: Any, on: dt.date) -> bool:
-    return (
-        AssessorQualification.objects.filter(user=user, valid_from__lte=on)
-        .exclude(valid_until__lt=on)
-        .exists()
-    )
+    from silvercare.training.selectors import qualification_valid
+
+    return qualification_valid(user, "assessor", on=on)
 
 
 def _check_assessor(user: Any, elder: Elder, on: dt.date, field: str) -> FieldError | None:
@@ -560,47 +557,6 @@ def trigger_add(
         )
         events.publish_on_commit(events.REASSESSMENT_TRIGGERED, elder_id=str(elder.pk), due_on=due)
     return trigger
-
-
-def qualification_add(
-    *,
-    ctx: AuditContext,
-    user: Any,
-    certificate_no: str,
-    valid_from: dt.date,
-    valid_until: dt.date | None = None,
-    issued_by: str = "",
-    check_actor: bool = True,
-) -> AssessorQualification:
-    if check_actor and not back_office_users(actor=ctx.actor).filter(pk=user.pk).exists():
-        # Only for a user with a grant in the regions the actor manages (or the superuser).
-        raise DomainError(
-            code="permission_denied", status=403, message=_("You may not record qualifications.")
-        )
-    if valid_until is not None and valid_until < valid_from:
-        raise ValidationFailed(
-            [
-                FieldError(
-                    "valid_until", codes.DATE_INVALID, _("The end date is before the start date.")
-                )
-            ]
-        )
-    with transaction.atomic():
-        qualification = AssessorQualification.objects.create(
-            user=user,
-            certificate_no=certificate_no[:64],
-            issued_by=issued_by[:100],
-            valid_from=valid_from,
-            valid_until=valid_until,
-        )
-        audit_record(
-            ctx=ctx,
-            action=AuditAction.CREATE,
-            entity_type="user",
-            entity_id=str(user.pk),
-            summary=f"qualification {certificate_no}",
-        )
-    return qualification
 
 
 def policy_save(*, ctx: AuditContext, policy: AssessmentPolicy, changed: list[str]) -> None:

@@ -117,6 +117,9 @@ VIA = {
     "import": gettext_lazy("Spreadsheet import"),
     "command": gettext_lazy("Command line"),
     "admin": gettext_lazy("Back office"),
+    "task": gettext_lazy("Background task"),
+    "event": gettext_lazy("Automatically, after a related change"),
+    "service": gettext_lazy("Another service of SilverCare"),
 }
 CHOICES: dict[str, Any] = {
     "hukou_type": HukouType,
@@ -193,6 +196,8 @@ class _Regions:
 
     def __init__(self) -> None:
         self.names: dict[str, str] = {}
+        # Other capabilities' presenters keep their own once-per-page look-ups here.
+        self.lookups: dict[str, Any] = {}
 
     def __call__(self, code: Any) -> str:
         if not code:
@@ -388,7 +393,7 @@ def _user_what(summary: str, regions: _Regions) -> str:
             return _("Role granted: %(role)s in %(code)s") % values
         return _("Role revoked: %(role)s in %(code)s") % values
     if kind == "qualification":
-        return _("Assessor qualification recorded: %(number)s") % {"number": rest}
+        return _("Qualification recorded: %(number)s") % {"number": rest}
     return summary
 
 
@@ -398,6 +403,28 @@ def _token_what(summary: str) -> str:
     if summary.startswith("revoked token "):
         return _("API token revoked: %(name)s") % {"name": summary[len("revoked token ") :]}
     return summary
+
+
+def _subsidies(ev: AuditEvent, view: EventView, regions: _Regions) -> bool:
+    """A row the subsidies services wrote, read by that capability's presenter (names for
+    codes, yuan for fen); False when it does not know the row's shape."""
+    from silvercare.subsidies.presenters import AuditNames, audit_event_view
+
+    found = audit_event_view(
+        kind=ev.entity_type,
+        action=ev.action,
+        entity_id=ev.entity_id,
+        summary=ev.summary,
+        changes=ev.changes if isinstance(ev.changes, dict) else {},
+        regions=regions,
+        names=regions.lookups.setdefault("subsidies", AuditNames()),
+    )
+    if found is None:
+        return False
+    view.record, view.url = found.record, found.url
+    view.what = found.what or view.what
+    view.lines = [Line(str(label), value) for label, value in found.lines]
+    return True
 
 
 def _url(name: str, pk: str) -> str:
@@ -424,6 +451,9 @@ def _present(ev: AuditEvent, regions: _Regions) -> EventView:
         ip_address=ev.ip_address or "",
     )
     kind = ev.entity_type
+    subsidies = kind.startswith("subsidies.") or ev.summary.startswith("subsidy ")
+    if subsidies and _subsidies(ev, view, regions):
+        return view
     if ev.action == AuditAction.LOOKUP:
         what_kind = _("ID card number") if changes.get("kind") == "id_number" else _("Phone")
         view.record = _("Registry search")
@@ -464,6 +494,11 @@ def _present(ev: AuditEvent, regions: _Regions) -> EventView:
             ]
         else:
             view.lines = _elder_lines(changes, regions)
+        return view
+    if kind == "training":
+        from silvercare.training.presenters import audit_what
+
+        view.record, view.what = audit_what(ev.summary)
         return view
     if kind == "assessment":
         view.url = _url("assessments:detail", ev.entity_id)

@@ -127,8 +127,10 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def _register() -> None:
     from silvercare.accounts.api import router as tokens_router
+    from silvercare.alerts.api import router as alerts_router
     from silvercare.assessments.api import router as assessments_router
     from silvercare.elders.api import router as elders_router
+    from silvercare.monitoring.api import router as monitoring_router
     from silvercare.regions.api import router as regions_router
     from silvercare.subsidies.api import router as subsidies_router
 
@@ -137,6 +139,11 @@ def _register() -> None:
     api.add_router("/tokens", tokens_router)
     api.add_router("/assessments", assessments_router)
     api.add_router("/subsidies", subsidies_router)
+    api.add_router("/monitoring", monitoring_router)
+    from silvercare.training.api import router as training_router
+
+    api.add_router("/training", training_router)
+    api.add_router("/alerts", alerts_router)
 
 
 _register()

@@ -56,13 +56,14 @@ def make_user(role: str, region: str, username: str | None = None) -> User:
 
 def make_assessor(region: str = "440304000000", username: str | None = None) -> User:
     """An assessor over ``region`` (Futian by default) with a certificate valid since 2020."""
-    from silvercare.assessments.services import qualification_add
+    from silvercare.training.services import qualification_record
 
     user = make_user("assessor", region, username)
-    qualification_add(
+    qualification_record(
         ctx=AuditContext(actor=None, via="test"),
+        kind="assessor",
         user=user,
-        certificate_no=f"PG-{user.pk}",
+        number=f"PG-{user.pk}",
         valid_from=dt.date(2020, 1, 1),
         check_actor=False,
     )

@@ -78,7 +78,10 @@ INSTALLED_APPS = [
     "silvercare.elders",
     "silvercare.assessments",
     "silvercare.subsidies",
+    "silvercare.training",
     "silvercare.falldetect",
+    "silvercare.monitoring",
+    "silvercare.alerts",
     "silvercare.demo",
 ]
 
@@ -296,4 +299,25 @@ LOGGING = {
 # Region-level policy knobs live in the database; these are only deployment facts.
 SILVERCARE_SERVICE_CIRCLE_METRES = int(os.environ.get("SILVERCARE_SERVICE_CIRCLE_METRES", "1000"))
 SILVERCARE_IMPORT_CHUNK = 500
+
+# --- Device telemetry (docs/devices.md) ------------------------------------------------------
+# mqtt://user:password@host:port — unset means no broker: HTTPS batch ingest only.
+MQTT_URL = os.environ.get("MQTT_URL", "")
+# A reading stamped further than this in the future is rejected (device clocks drift).
+SILVERCARE_INGEST_FUTURE_TOLERANCE_S = int(
+    os.environ.get("SILVERCARE_INGEST_FUTURE_TOLERANCE_S", "300")
+)
+# The ingest worker's batch window and per-device flood limit (token bucket).
+SILVERCARE_INGEST_BATCH_SIZE = int(os.environ.get("SILVERCARE_INGEST_BATCH_SIZE", "500"))
+SILVERCARE_INGEST_BATCH_WINDOW_MS = int(os.environ.get("SILVERCARE_INGEST_BATCH_WINDOW_MS", "50"))
+SILVERCARE_INGEST_DEVICE_RATE = float(os.environ.get("SILVERCARE_INGEST_DEVICE_RATE", "20"))
+SILVERCARE_INGEST_DEVICE_BURST = int(os.environ.get("SILVERCARE_INGEST_DEVICE_BURST", "100"))
+# --- Alert notifications (alerts.channels) ---------------------------------------------------
+# SMS and voice: POST {"channel","to","text","alert_id"} to this gateway; unset = not sent.
+ALERTS_GATEWAY_URL = os.environ.get("ALERTS_GATEWAY_URL", "")
+ALERTS_GATEWAY_TIMEOUT = float(os.environ.get("ALERTS_GATEWAY_TIMEOUT", "3"))
+# Webhook for the "webhook" channel; the emergency relay's phone and webhook (ladder last step).
+ALERTS_WEBHOOK_URL = os.environ.get("ALERTS_WEBHOOK_URL", "")
+ALERTS_EMERGENCY_PHONE = os.environ.get("ALERTS_EMERGENCY_PHONE", "")
+ALERTS_EMERGENCY_WEBHOOK_URL = os.environ.get("ALERTS_EMERGENCY_WEBHOOK_URL", "")
 APP_NAME = _("SilverCare")

@@ -24,4 +24,7 @@ urlpatterns = [
     path("regions/", include("silvercare.regions.urls")),
     path("assessments/", include("silvercare.assessments.urls")),
     path("subsidies/", include("silvercare.subsidies.urls")),
+    path("monitoring/", include("silvercare.monitoring.urls")),
+    path("training/", include("silvercare.training.urls")),
+    path("alerts/", include("silvercare.alerts.urls")),
 ]

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from silvercare.assessments.choices import Status
 from silvercare.assessments.instruments import GBT42195, score_record
-from silvercare.assessments.models import Assessment, AssessmentPolicy, AssessorQualification
+from silvercare.assessments.models import Assessment, AssessmentPolicy
 from silvercare.assessments.services import add_months
 from silvercare.elders.models import Elder
 
@@ -48,11 +48,9 @@ def _items_for_total(rng: random.Random, total: int) -> dict[str, int]:
 def demo_assessments(*, assessor: Any, booked_by: Any) -> int:
     rng = random.Random(SEED)
     today = timezone.localdate()
-    AssessorQualification.objects.get_or_create(
-        user=assessor,
-        certificate_no="SZ-PG-2024-0001",
-        defaults={"issued_by": "深圳市民政局（演示）", "valid_from": dt.date(2024, 1, 1)},
-    )
+    from silvercare.training.demo import demo_assessor_qualification
+
+    demo_assessor_qualification(assessor)
     AssessmentPolicy.objects.get_or_create(
         region_id="440300000000",
         defaults={"reassessment_months": 12, "note": "演示：深圳市常规复评周期12个月"},

@@ -136,6 +136,10 @@ def demo_build(*, elders: int = 10_000, progress: Progress | None = None) -> dic
     report("assessments", 1, 1)
     subsidies = demo_subsidies()
     report("subsidies", 1, 1)
+    from silvercare.training.demo import seed_demo
+
+    seed_demo()
+    report("training", 1, 1)
     return {
         "regions": len(region_rows),
         "users_created": users_created,

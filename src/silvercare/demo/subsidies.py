@@ -357,7 +357,7 @@ def demo_subsidies(*, today: dt.date | None = None) -> dict[str, int]:
         services.tradein_record(
             ctx=AuditContext(actor=users["community_worker"]),
             elder=elder,
-            device_type="wheelchair",
+            device_type="轮椅",
             brand="鱼跃",
             serial="YY-H005-2019-0417",
             credit_fen=20_000,

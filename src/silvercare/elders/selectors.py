@@ -242,6 +242,34 @@ def elder_contact_find(
     return None
 
 
+def contacts_of_elders(*, actor: Any, elder_ids: list[Any], limit: int = 500) -> list[Contact]:
+    """The registered contacts of the given elders that the actor may see (e.g. family
+    caregivers a course suggests), with their elder, in the elders' and priority order."""
+    visible = Elder.objects.visible_to(actor, Perm.ELDERS_VIEW).filter(pk__in=elder_ids)
+    return list(
+        Contact.objects.filter(elder__in=visible)
+        .select_related("elder")
+        .order_by("elder__name_sort", "elder_id", "priority", "id")[:limit]
+    )
+
+
+def contact_get_for(*, actor: Any, contact_id: Any) -> Contact:
+    """One contact of an elder the actor sees; NotFound for missing and out of scope."""
+    if isinstance(contact_id, bool) or not str(contact_id).isdecimal():
+        raise NotFound()
+    pk = int(str(contact_id))
+    found = (
+        Contact.objects.filter(pk=pk, elder__in=Elder.objects.visible_to(actor, Perm.ELDERS_VIEW))
+        .select_related("elder")
+        .first()
+        if 1 <= pk < 2**31
+        else None
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
 # --- Bulk facts for other capabilities (subsidy eligibility over a whole area) -------------
 
 ELDER_FACT_FIELDS = (
@@ -274,3 +302,21 @@ def elder_registry_table() -> str:
     their own tables (bulk subsidy evaluation on PostgreSQL). Read only; its columns are
     ``ELDER_FACT_FIELDS`` plus ``status``."""
     return Elder._meta.db_table
+
+
+def elders_with_consent(*, elder_ids: list[Any], purpose: str) -> set[uuid.UUID]:
+    """Of ``elder_ids``, those whose consent in force for ``purpose`` is a grant, in one
+    query. Not scoped: for the telemetry ingest, which acts for no user."""
+    granted: set[uuid.UUID] = set()
+    seen: set[uuid.UUID] = set()
+    rows = (
+        ConsentEvent.objects.filter(elder_id__in=set(elder_ids), purpose=purpose)
+        .order_by("elder_id", "-recorded_at", "-id")
+        .values_list("elder_id", "granted")
+    )
+    for elder_id, is_granted in rows:
+        if elder_id not in seen:
+            seen.add(elder_id)
+            if is_granted:
+                granted.add(elder_id)
+    return granted

@@ -51,10 +51,13 @@ class VersionForm(forms.Form):
     eligibility_rule = forms.CharField(
         label=_("Eligibility rule"),
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false", "class": "code"}),
+        # The rule is code: a translating browser must leave it alone.
+        widget=forms.Textarea(
+            attrs={"rows": 4, "spellcheck": "false", "class": "code", "translate": "no"}
+        ),
         help_text=_(
-            'A CEL condition, e.g. level >= 2 || "disabled" in categories. '
-            "“true” lets every elder in."
+            "A condition on the facts listed below, written in the expression language CEL; "
+            "the samples below show how."
         ),
     )
     item_kinds = forms.MultipleChoiceField(
@@ -94,13 +97,15 @@ class VersionForm(forms.Form):
     fixed_yuan = yuan_field(_("Fixed amount per unit (yuan)"))
     per = forms.ChoiceField(label=_("Unit"), choices=Per.choices)
     tiers = forms.CharField(
-        label=_("Tiers (JSON)"),
+        label=_("Tiers"),
         required=False,
         max_length=8000,
-        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false", "class": "code"}),
+        widget=forms.Textarea(
+            attrs={"rows": 4, "spellcheck": "false", "class": "code", "translate": "no"}
+        ),
         help_text=_(
-            'For tiered amounts: {"by": "level", "tiers": [{"match": [2, 3], "rule": '
-            '{"type": "fixed", "amount_fen": 10000}}]}'
+            "Only for tiered amounts: the tiers written like the sample below, amounts in "
+            "fen (10000 fen are 100 yuan)."
         ),
     )
     yearly_limit_yuan = yuan_field(_("Yearly limit per elder (yuan)"))
@@ -121,7 +126,7 @@ class VersionForm(forms.Form):
 
     def __init__(self, *args: Any, payers: list[PayerBody], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = [("", "—")] + [(p.code, f"{p.name} ({p.code})") for p in payers]
+        choices = [("", "—")] + [(p.code, p.name) for p in payers]
         for i in range(1, SHARE_SLOTS + 1):
             self.fields[f"payer_{i}"] = forms.ChoiceField(
                 label=_("Payer %(n)s") % {"n": i}, choices=choices, required=i == 1
@@ -252,7 +257,14 @@ def version_initial(version: ProgrammeVersion | None) -> dict[str, Any]:
 
 
 class ProgrammeForm(VersionForm):
-    code = forms.SlugField(label=_("Code"), max_length=40, help_text=_("e.g. ft-rental-2027"))
+    code = forms.SlugField(
+        label=_("Programme code"),
+        max_length=40,
+        help_text=_(
+            "Lower-case letters, digits and hyphens, unique among all programmes (a sample "
+            "is below); people see the name."
+        ),
+    )
     name = forms.CharField(label=_("Name"), max_length=200, validators=[validate_name_text])
     region_code = forms.ChoiceField(label=_("Area"))
     description = forms.CharField(
@@ -412,7 +424,7 @@ class ReverseForm(forms.Form):
 
 class VoucherBatchForm(forms.Form):
     programme = forms.ModelChoiceField(label=_("Programme"), queryset=Programme.objects.none())
-    code = forms.CharField(label=_("Code"), max_length=40, validators=[validate_plain_text])
+    code = forms.CharField(label=_("Batch code"), max_length=40, validators=[validate_plain_text])
     name = forms.CharField(label=_("Name"), max_length=200, validators=[validate_name_text])
     region_code = forms.CharField(
         label=_("Area code"), max_length=12, validators=[validate_plain_text]
@@ -448,7 +460,7 @@ class TradeInForm(forms.Form):
         label=_("Device type"),
         max_length=64,
         validators=[validate_plain_text],
-        help_text=_("The catalogue code of the old device's type, e.g. wheelchair."),
+        help_text=_("What the old device is, e.g. a wheelchair or a walker."),
     )
     brand = forms.CharField(label=_("Brand"), max_length=100, validators=[validate_name_text])
     serial = forms.CharField(

@@ -17,7 +17,7 @@ from django.test import Client
 
 from silvercare.accounts.models import RoleGrant, User
 from silvercare.accounts.services import grant_remove, token_create, token_revoke, user_create
-from silvercare.assessments.models import AssessmentPolicy, AssessorQualification
+from silvercare.assessments.models import AssessmentPolicy
 from silvercare.audit.models import AuditAction, AuditEvent
 from silvercare.audit.services import AuditContext, audit_record
 from silvercare.common.errors import DomainError
@@ -30,6 +30,7 @@ from silvercare.common.testing import (
     client_for,
     make_user,
 )
+from silvercare.training.models import Qualification as AssessorQualification
 
 pytestmark = pytest.mark.django_db
 CITY = "440300000000"
@@ -279,15 +280,15 @@ def test_certificates_and_policies_only_for_the_admins_regions(office: dict[str,
     client = office["client"]
     luohu_assessor = make_user("assessor", STREET_LUOHU, "luohu_assessor")
     street_assessor = make_user("assessor", STREET_A, "street_assessor")
-    certificate = {"certificate_no": "SZ-1", "valid_from": "2026-01-01"}
+    certificate = {"kind": "assessor", "number": "SZ-1", "valid_from": "2026-01-01"}
     refused = client.post(
-        "/admin/assessments/assessorqualification/add/",
+        "/admin/training/qualification/add/",
         {**certificate, "user": str(luohu_assessor.pk)},
     )
     assert refused.status_code == 200
     assert not AssessorQualification.objects.exists()
     added = client.post(
-        "/admin/assessments/assessorqualification/add/",
+        "/admin/training/qualification/add/",
         {**certificate, "user": str(street_assessor.pk)},
     )
     assert added.status_code == 302

@@ -58,7 +58,7 @@ def test_a_street_worker_sees_their_own_section_only_with_links_that_work(
 
     shown = section(html, "community_worker")
     links = re.findall(r'href="([^"]+)"', shown)
-    assert links == ["/assessments/due/", "/assessments/"]
+    assert links == ["/assessments/due/", "/assessments/", "/training/"]
     assert all(client.get(link).status_code == 200 for link in links)
     assert 'id="role-enterprise"' not in html
     assert 'id="role-inspector"' not in html

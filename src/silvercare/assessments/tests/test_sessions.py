@@ -452,8 +452,13 @@ def test_back_office_changes_to_policy_and_certificates_are_audited(regions) -> 
     assert AuditEvent.objects.filter(entity_type="assessment_policy", via="admin").exists()
     assessor = make_user("assessor", "440304000000", "new_assessor")
     response = client.post(
-        "/admin/assessments/assessorqualification/add/",
-        {"user": str(assessor.pk), "certificate_no": "SZ-9", "valid_from": "2026-01-01"},
+        "/admin/training/qualification/add/",
+        {
+            "user": str(assessor.pk),
+            "kind": "assessor",
+            "number": "SZ-9",
+            "valid_from": "2026-01-01",
+        },
     )
     assert response.status_code == 302
     assert AuditEvent.objects.filter(

@@ -8,12 +8,11 @@ after the programmes change. Reasons are data rendered by ``subsidies.explain``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
-from django.db.models import Prefetch, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
 from silvercare.accounts.roles import Perm
@@ -28,11 +27,11 @@ from silvercare.subsidies.amounts import (
     amount_compute,
     split_between_payers,
 )
-from silvercare.subsidies.choices import ItemKind, LineKind, TradeInStatus, VersionStatus
+from silvercare.subsidies.catalogue import published_versions, published_versions_with
+from silvercare.subsidies.choices import ItemKind, LineKind, TradeInStatus
 from silvercare.subsidies.facts import elder_facts, fact_reasons, facts_used, rule_failure
 from silvercare.subsidies.models import (
     Budget,
-    FundingShare,
     ProgrammeVersion,
     Quote,
     QuoteLine,
@@ -48,8 +47,6 @@ from silvercare.subsidies.services.programmes import (
 
 if TYPE_CHECKING:
     from silvercare.elders.models import Elder
-
-PUBLISHED = (VersionStatus.LIVE, VersionStatus.SUPERSEDED)
 
 
 @dataclass(frozen=True)
@@ -91,6 +88,9 @@ class TestRun:
     amount_reasons: list[Reason] = field(default_factory=list)
 
 
+_UUID = models.UUIDField()
+
+
 def ancestor_codes(region_code: str) -> list[str]:
     """The codes of the region and every region above it (12 digits each)."""
     return list(
@@ -104,41 +104,78 @@ def covers(version: ProgrammeVersion, item: Item) -> bool:
     )
 
 
-def versions_applicable(region_code: str, on: dt.date) -> list[ProgrammeVersion]:
-    """Per programme whose area contains ``region_code`` (its region is the area or one
-    above it): the version that applies on ``on`` (the highest-numbered published one
-    started by then, if it has not ended). Two queries: the versions with their
-    programme, and their shares with the payers."""
-    candidates = (
-        ProgrammeVersion.objects.filter(
-            programme__region_id__in=ancestor_codes(region_code),
-            status__in=PUBLISHED,
-            valid_from__lte=on,
-        )
-        .select_related("programme")
-        .prefetch_related(Prefetch("shares", queryset=FundingShare.objects.select_related("payer")))
-        .order_by("programme_id", "-number")
-    )
+def _applying(published: Iterable[ProgrammeVersion], on: dt.date) -> list[ProgrammeVersion]:
     chosen: dict[int, ProgrammeVersion] = {}
-    for version in candidates:
-        if version.programme_id in chosen:
+    for version in published:  # by programme, the newest number first
+        if version.programme_id in chosen or version.valid_from > on:
             continue
         chosen[version.programme_id] = version
     return [v for v in chosen.values() if v.valid_to is None or v.valid_to >= on]
 
 
-def _usage(elder_id: Any, programme_ids: list[int], year: int) -> dict[int, tuple[int, int]]:
-    """(used this year, used ever) per programme for the elder, in fen."""
-    rows = (
-        Reservation.objects.filter(elder_id=elder_id, programme_id__in=programme_ids)
-        .values("programme_id")
-        .annotate(
-            yearly=Coalesce(Sum("held_fen", filter=Q(year=year)), 0),
-            lifetime=Coalesce(Sum("held_fen"), 0),
-        )
-        .order_by()
+def versions_applicable(region_code: str, on: dt.date) -> list[ProgrammeVersion]:
+    """Per programme whose area contains ``region_code`` (its region is the area or one
+    above it): the version that applies on ``on`` (the highest-numbered published one
+    started by then, if it has not ended). The published versions of the area come from
+    ``subsidies.catalogue`` (one statement when they are unchanged): shared objects, with
+    their programme and their shares with the payers, never to be modified."""
+    return _applying(published_versions(ancestor_codes(region_code)), on)
+
+
+def _insert_lines(lines: list[QuoteLine]) -> None:
+    """The lines in one ``INSERT … VALUES``: every column but the key, each value prepared
+    by its model field exactly as ``bulk_create`` does (timestamps set, JSON adapted).
+    ``bulk_create`` would send 4–6 rows as arrays for ``UNNEST`` and read their ids back,
+    which costs more here than the statement itself; nothing needs these ids."""
+    fields = [f for f in QuoteLine._meta.concrete_fields if not f.primary_key]
+    params = [
+        f.get_db_prep_save(f.pre_save(line, add=True), connection) for line in lines for f in fields
+    ]
+    qn = connection.ops.quote_name
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    sql = (
+        f"INSERT INTO {qn(QuoteLine._meta.db_table)} "  # noqa: S608
+        f"({', '.join(qn(str(f.column)) for f in fields)}) VALUES {', '.join([row] * len(lines))}"
     )
-    return {r["programme_id"]: (r["yearly"], r["lifetime"]) for r in rows}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _placeholders(values: list[Any]) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _reservations_sql() -> str:
+    """The elder's reservations (programme, year, amount held): few rows."""
+    table = connection.ops.quote_name(Reservation._meta.db_table)
+    return f"SELECT programme_id, year, held_fen FROM {table} WHERE elder_id = %s"  # noqa: S608
+
+
+def _usage_from(
+    rows: Iterable[tuple[Any, ...]], programme_ids: Iterable[int], year: int
+) -> dict[int, tuple[int, int]]:
+    """(used this year, used ever) per programme of ``programme_ids``, in fen."""
+    wanted = set(programme_ids)
+    totals: dict[int, tuple[int, int]] = {}
+    for programme_id, row_year, held in rows:
+        if programme_id not in wanted:
+            continue
+        yearly, lifetime = totals.get(programme_id, (0, 0))
+        totals[programme_id] = (yearly + (held if row_year == year else 0), lifetime + held)
+    return totals
+
+
+def _versions_and_usage(
+    elder: Elder, on: dt.date
+) -> tuple[list[ProgrammeVersion], list[tuple[Any, ...]]]:
+    """The versions applying to the elder's area on ``on`` and the elder's reservations,
+    read in one statement (the digest of the kept versions and the reservations: plain
+    SQL, as the ORM's compiling cost several times the statement on this path)."""
+    elder_id = _UUID.get_db_prep_value(elder.pk, connection)  # a hex string on SQLite
+    published, reservations = published_versions_with(
+        ancestor_codes(elder.region_id), _reservations_sql(), [elder_id]
+    )
+    return _applying(published, on), reservations
 
 
 def _specificity(region_code: str) -> int:
@@ -151,18 +188,26 @@ def budgets_for(
     programme_ids: list[int], year: int, region_code: str
 ) -> dict[int, tuple[Budget, int]]:
     """Per programme, the most specific budget of the year covering the region, with what
-    is already held on it (reserved + committed + spent)."""
+    is already held on it (reserved + committed + spent). A raw queryset (real ``Budget``
+    rows, no ORM compiling: a quote of an eligible elder runs this every time)."""
     if not programme_ids:
         return {}
+    qn = connection.ops.quote_name
+    regions = ancestor_codes(region_code)
+    sql = (
+        "SELECT b.*, COALESCE((SELECT SUM(r.held_fen) "  # noqa: S608
+        f"FROM {qn(Reservation._meta.db_table)} r WHERE r.budget_id = b.id), 0) "
+        f"AS used FROM {qn(Budget._meta.db_table)} b "
+        f"WHERE b.programme_id IN ({_placeholders(programme_ids)}) "
+        f"AND b.year = %s AND b.region_id IN ({_placeholders(regions)})"
+    )
     rows = sorted(
-        Budget.objects.filter(
-            programme_id__in=programme_ids, year=year, region_id__in=ancestor_codes(region_code)
-        ).annotate(used=Coalesce(Sum("reservations__held_fen"), 0)),
+        Budget.objects.raw(sql, [*programme_ids, year, *regions]),
         key=lambda b: (b.programme_id, -_specificity(b.region_id)),
     )
     out: dict[int, tuple[Budget, int]] = {}
     for budget in rows:
-        out.setdefault(budget.programme_id, (budget, budget.used))  # type: ignore[attr-defined]
+        out.setdefault(budget.programme_id, (budget, int(budget.used)))  # type: ignore[attr-defined]
     return out
 
 
@@ -236,14 +281,15 @@ def _outcomes(
 ) -> tuple[dict[str, Any], list[Outcome]]:
     facts = elder_facts(elder, on)
     facts["has_trade_in"] = has_trade_in
-    versions = [v for v in versions_applicable(elder.region_id, on) if covers(v, item)]
+    applying, reservations = _versions_and_usage(elder, on)
+    versions = [v for v in applying if covers(v, item)]
     versions.sort(key=lambda v: (v.stacking_priority, v.programme.code))
     limited = [
         v.programme_id
         for v in versions
         if v.yearly_limit_fen is not None or v.lifetime_limit_fen is not None
     ]
-    usage = _usage(elder.pk, limited, on.year) if limited else {}
+    usage = _usage_from(reservations, limited, on.year) if limited else {}
     return facts, [_outcome(v, facts, usage.get(v.programme_id, (0, 0))) for v in versions]
 
 
@@ -403,7 +449,7 @@ def quote(
         )
         for line in lines:
             line.quote = stored
-        QuoteLine.objects.bulk_create(lines)
+        _insert_lines(lines)
         audit_record(
             ctx=ctx or AuditContext(actor=actor, via="service"),
             action=AuditAction.CREATE,

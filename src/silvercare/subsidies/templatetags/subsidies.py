@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.translation import get_language
 
 from silvercare.accounts.roles import Perm
 from silvercare.accounts.scoping import actor_has_perm
+from silvercare.subsidies.choices import ItemKind
+from silvercare.subsidies.explain import amount_rule_text, item_text
 from silvercare.subsidies.explain import yuan as yuan_text
 from silvercare.subsidies.explain import yuan_exact as yuan_exact_text
 
@@ -44,3 +47,22 @@ def yuan_exact(fen: Any) -> str:
         return yuan_exact_text(int(fen))
     except (TypeError, ValueError):
         return "—"
+
+
+@register.filter
+def item_kinds(codes: Any) -> str:
+    """What a version covers, as the labels of its item kinds."""
+    labels = [str(ItemKind(c).label) if c in ItemKind.values else str(c) for c in codes or []]
+    return (", " if (get_language() or "").startswith("en") else "、").join(labels)
+
+
+@register.filter
+def amount_rule(rule: Any) -> str:
+    """An amount rule as a sentence in the reader's language."""
+    return amount_rule_text(rule)
+
+
+@register.filter
+def quote_item(quote: Any) -> str:
+    """What a presented quote is for: its label, or else the kind of item."""
+    return item_text(quote.get("item_label") or "", quote.get("item_kind") or "")

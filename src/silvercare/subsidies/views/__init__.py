@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from silvercare.accounts.roles import Perm
@@ -22,6 +23,7 @@ from silvercare.common.errors import DomainError, NotFound
 from silvercare.common.forms import apply_errors
 from silvercare.common.htmx import render_page
 from silvercare.common.request import audit_ctx
+from silvercare.elders.choices import Category, HukouType
 from silvercare.elders.selectors import elder_get_for
 from silvercare.regions.selectors import regions_under
 from silvercare.subsidies import selectors, services
@@ -77,8 +79,47 @@ def _manage_regions(request: HttpRequest) -> list[tuple[str, str]]:
     return [(r.code, f"{r.name} ({r.code})") for r in rows]
 
 
-def _facts_help() -> list[dict[str, str]]:
-    return [{"name": f.name, "kind": f.kind, "help": str(f.help)} for f in FACTS.values()]
+# What each fact means, in words (the values a rule compares it with are listed as code).
+FACT_HELP = {
+    "level": gettext_lazy("ability level 0–4 (GB/T 42195); empty if never assessed"),
+    "level_assessed_on": gettext_lazy("date of the assessment that set the level"),
+    "categories": gettext_lazy("the elder's policy categories"),
+    "age": gettext_lazy("age in whole years on the date of the quote"),
+    "hukou_type": gettext_lazy("hukou type"),
+    "region_code": gettext_lazy("12-digit code of the elder's community"),
+    "has_disability_certificate": gettext_lazy(
+        "holds a disability certificate (for now: in the disabled category)"
+    ),
+    "income_band": gettext_lazy("income band (not recorded yet: always empty)"),
+    "has_trade_in": gettext_lazy("the purchase comes with an old device handed in (以旧换新)"),
+}
+# The kinds of value, in words.
+FACT_KINDS = {
+    "int": gettext_lazy("whole number"),
+    "int | null": gettext_lazy("whole number or empty"),
+    "string": gettext_lazy("text"),
+    "string | null": gettext_lazy("text or empty"),
+    "list of strings": gettext_lazy("list of texts"),
+    "bool": gettext_lazy("yes or no"),
+}
+
+
+def _facts_help() -> list[dict[str, Any]]:
+    """The facts a rule can use: name and sample as code, meaning in words, and for the
+    facts compared with fixed values, each value with its label."""
+    values: dict[str, list[tuple[str, str]]] = {
+        "categories": [(c.value, str(c.label)) for c in Category],
+        "hukou_type": [(h.value, str(h.label)) for h in HukouType],
+    }
+    return [
+        {
+            "name": f.name,
+            "kind": str(FACT_KINDS.get(f.kind, f.kind)),
+            "help": str(FACT_HELP.get(f.name, f.help)),
+            "values": values.get(f.name, []),
+        }
+        for f in FACTS.values()
+    ]
 
 
 @login_required

@@ -35,7 +35,11 @@ from silvercare.subsidies.forms import (
     to_fen,
 )
 from silvercare.subsidies.models import Claim, Delivery, PayerBody, Reservation
-from silvercare.subsidies.presenters import claim_present, reservation_present
+from silvercare.subsidies.presenters import (
+    claim_present,
+    quote_item_label,
+    reservation_present,
+)
 
 
 def _found(getter: Any, **kwargs: Any) -> Any:
@@ -90,6 +94,7 @@ def _reservation_page(
         {
             "reservation": reservation_present(reservation),
             "programme": reservation.programme,
+            "item": quote_item_label(reservation.quote) if reservation.quote else "",
             "open_fen": (
                 reservation.amount_fen - reservation.released_fen - reservation.committed_fen
                 if is_open

@@ -1,0 +1,10 @@
+"""Machine codes of the alerts capability."""
+
+UNKNOWN_KIND = "alert_unknown_kind"
+UNKNOWN_SEVERITY = "alert_unknown_severity"
+WRONG_STATUS = "alert_wrong_status"
+NOTE_REQUIRED = "alert_resolution_note_required"
+UNKNOWN_RESOLUTION = "alert_unknown_resolution"
+ASSIGNEE_INVALID = "alert_assignee_invalid"
+LADDER_INVALID = "alert_ladder_invalid"
+ELDER_UNKNOWN = "alert_elder_unknown"

@@ -1,0 +1,136 @@
+"""Reads of the alerts capability, scoped to the actor's regions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from silvercare.accounts.roles import Perm
+from silvercare.alerts.choices import ACTIVE_STATUSES, AlertStatus
+from silvercare.alerts.models import (
+    Alert,
+    AlertEvent,
+    EscalationLadder,
+    EscalationStep,
+    NotificationAttempt,
+)
+from silvercare.common.errors import NotFound
+
+
+def ladder_for(*, region_code: str, severity: str) -> EscalationLadder | None:
+    """The ladder of the longest region prefix covering ``region_code``, else the default."""
+    from silvercare.regions.choices import code_prefix
+
+    best: EscalationLadder | None = None
+    best_len = -1
+    for ladder in EscalationLadder.objects.filter(severity=severity).select_related("region"):
+        if ladder.region is None:
+            length = 0
+        else:
+            prefix = code_prefix(ladder.region.code, ladder.region.level)
+            if not region_code.startswith(prefix):
+                continue
+            length = len(prefix) or 1
+        if length > best_len:
+            best, best_len = ladder, length
+    return best
+
+
+def ladder_exact(*, region_code: str | None, severity: str) -> EscalationLadder | None:
+    """The ladder of exactly this region (None: the default) and severity, if any."""
+    return EscalationLadder.objects.filter(region_id=region_code, severity=severity).first()
+
+
+def ladder_steps_for(*, region_code: str, severity: str) -> list[EscalationStep]:
+    ladder = ladder_for(region_code=region_code, severity=severity)
+    if ladder is None:
+        return []
+    return list(ladder.steps.order_by("position"))
+
+
+def ladder_list(*, actor: Any) -> QuerySet[EscalationLadder]:
+    """Default ladders and those of regions the actor may configure."""
+    from silvercare.accounts.scoping import scope_q
+
+    return (
+        EscalationLadder.objects.filter(
+            Q(region__isnull=True) | scope_q(actor, Perm.ALERTS_CONFIGURE, "region__code")
+        )
+        .select_related("region")
+        .prefetch_related("steps")
+    )
+
+
+@dataclass(frozen=True)
+class AlertFilters:
+    status: str = "active"  # "active", "closed", "all" or one status
+    kind: str = ""
+    severity: str = ""
+    elder_id: Any = None
+
+
+def alert_list(*, actor: Any, filters: AlertFilters | None = None) -> QuerySet[Alert]:
+    filters = filters or AlertFilters()
+    qs = Alert.objects.visible_to(actor, Perm.ALERTS_VIEW).select_related("elder", "assignee")
+    if filters.status == "active":
+        qs = qs.filter(status__in=ACTIVE_STATUSES)
+    elif filters.status == "closed":
+        qs = qs.exclude(status__in=ACTIVE_STATUSES)
+    elif filters.status in AlertStatus.values:
+        qs = qs.filter(status=filters.status)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.severity:
+        qs = qs.filter(severity=filters.severity)
+    if filters.elder_id:
+        qs = qs.filter(elder_id=filters.elder_id)
+    return qs.order_by("-severity_rank", "created_at", "id")
+
+
+def alert_get_for(*, actor: Any, alert_id: Any, perm: str = Perm.ALERTS_VIEW) -> Alert:
+    try:
+        return (
+            Alert.objects.visible_to(actor, perm)
+            .select_related("elder", "assignee", "acknowledged_by", "resolved_by")
+            .get(pk=alert_id)
+        )
+    except (Alert.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound() from exc
+    except Exception as exc:  # malformed UUIDs raise ValidationError on some backends
+        from django.core.exceptions import ValidationError
+
+        if isinstance(exc, ValidationError):
+            raise NotFound() from exc
+        raise
+
+
+def alert_timeline(alert: Alert) -> list[AlertEvent]:
+    return list(alert.events.select_related("actor").order_by("at", "id"))
+
+
+def alert_attempts(alert: Alert) -> list[NotificationAttempt]:
+    return list(alert.attempts.order_by("at", "id"))
+
+
+def alert_changes_since(*, actor: Any, since: dt.datetime) -> QuerySet[Alert]:
+    """Visible alerts changed after ``since`` (for the live console's stream)."""
+    return Alert.objects.visible_to(actor, Perm.ALERTS_VIEW).filter(updated_at__gt=since)
+
+
+def alert_handlers(*, actor: Any, alert: Alert) -> list[Any]:
+    """People the alert can be assigned to: handlers whose grant covers its community."""
+    from silvercare.accounts.models import RoleGrant
+    from silvercare.accounts.roles import ROLE_PERMISSIONS
+    from silvercare.regions.choices import code_prefix
+
+    roles = [role for role, perms in ROLE_PERMISSIONS.items() if Perm.ALERTS_HANDLE in perms]
+    users: dict[int, Any] = {}
+    for grant in RoleGrant.objects.filter(role__in=roles, user__is_active=True).select_related(
+        "user", "region"
+    ):
+        if alert.region_code.startswith(code_prefix(grant.region.code, grant.region.level)):
+            users.setdefault(grant.user_id, grant.user)
+    return sorted(users.values(), key=lambda u: u.username)

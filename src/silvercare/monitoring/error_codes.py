@@ -1,0 +1,12 @@
+"""Machine codes for monitoring errors, shared by the API and the pages."""
+
+SERIAL_INVALID = "serial_invalid"
+SERIAL_DUPLICATE = "serial_duplicate"
+CHOICE_INVALID = "choice_invalid"
+REGION_OUT_OF_SCOPE = "region_out_of_scope"
+ALREADY_BOUND = "device_already_bound"
+NOT_BOUND = "device_not_bound"
+DEVICE_RETIRED = "device_retired"
+PLACEMENT_NOT_WEARABLE = "placement_not_wearable"
+DEVICE_AUTH_FAILED = "device_auth_failed"
+BATCH_TOO_LARGE = "batch_too_large"

@@ -1,0 +1,258 @@
+"""Realistic telemetry for the demo, the tests and the benchmarks (``silvercare simulate``).
+
+``messages_for`` makes v1 messages for a device type (vitals with a configurable share of
+abnormal values, SOS presses, locations that may wander off); ``RawPublisher`` is a small
+MQTT 3.1.1 publisher on a raw socket that sends pre-encoded QoS 1 PUBLISH packets as fast as
+the broker takes them and counts the PUBACKs on a reader thread — fast enough that the
+publisher is never the bottleneck of a benchmark (paho's own publisher tops out far lower)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import socket
+import struct
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from silvercare.monitoring.broker import TOPIC_ROOT
+
+KINDS_BY_TYPE: dict[str, tuple[str, ...]] = {
+    "watch": ("hr", "spo2", "steps", "location", "battery"),
+    "band": ("hr", "spo2", "steps", "battery"),
+    "pendant": ("location", "battery", "heartbeat"),
+    "sos_button": ("heartbeat", "battery"),
+    "sos_card": ("heartbeat", "location"),
+    "bp_monitor": ("bp",),
+    "glucometer": ("glucose",),
+    "pulse_oximeter": ("spo2", "hr"),
+    "thermometer": ("temperature",),
+    "bed_sensor": ("bed",),
+    "door_sensor": ("door", "heartbeat"),
+    "motion_sensor": ("motion", "heartbeat"),
+    "smoke_sensor": ("smoke", "heartbeat"),
+    "gas_sensor": ("gas", "heartbeat"),
+    "water_leak_sensor": ("water_leak", "heartbeat"),
+    "pill_box": ("pill_box", "battery"),
+    "gateway": ("heartbeat",),
+}
+SOS_TYPES = frozenset({"watch", "band", "pendant", "sos_button", "sos_card"})
+
+
+@dataclass(frozen=True)
+class Rates:
+    """Shares of messages (or devices, for ``offline``) that are out of the ordinary."""
+
+    sos: float = 0.0005
+    abnormal: float = 0.02
+    wander: float = 0.01
+    offline: float = 0.02
+
+
+def _fields(
+    kind: str, rng: random.Random, abnormal: bool, home: tuple[float, float]
+) -> dict[str, object]:
+    if kind == "hr":
+        return {"bpm": rng.choice([35, 150]) if abnormal else rng.randint(58, 95)}
+    if kind == "spo2":
+        return {"percent": rng.randint(82, 88) if abnormal else rng.randint(94, 99)}
+    if kind == "bp":
+        if abnormal:
+            return {"systolic": rng.randint(165, 195), "diastolic": rng.randint(100, 118)}
+        return {"systolic": rng.randint(110, 138), "diastolic": rng.randint(68, 88)}
+    if kind == "glucose":
+        return {"mmol_l": round(rng.uniform(2.6, 3.5) if abnormal else rng.uniform(4.5, 7.5), 1)}
+    if kind == "temperature":
+        return {
+            "celsius": round(rng.uniform(38.3, 39.8) if abnormal else rng.uniform(36.2, 37.2), 1)
+        }
+    if kind == "steps":
+        return {"count": rng.randint(0, 8000)}
+    if kind == "location":
+        spread = 0.02 if abnormal else 0.0008
+        return {
+            "lat": round(home[0] + rng.uniform(-spread, spread), 6),
+            "lon": round(home[1] + rng.uniform(-spread, spread), 6),
+            "accuracy_m": rng.randint(5, 30),
+        }
+    if kind == "battery":
+        return {"percent": rng.randint(3, 9) if abnormal else rng.randint(20, 100)}
+    if kind == "heartbeat":
+        return {"rssi": rng.randint(-90, -40)}
+    if kind == "bed":
+        return {
+            "occupied": rng.random() < 0.7,
+            "hr": rng.randint(52, 80),
+            "rr": rng.randint(10, 20),
+        }
+    if kind == "motion":
+        return {"room": rng.choice(["kitchen", "bedroom", "hall"])}
+    if kind == "door":
+        return {"open": rng.random() < 0.5}
+    if kind in {"smoke", "water_leak"}:
+        return {"alarm": abnormal}
+    if kind == "gas":
+        return {"alarm": abnormal, "ppm": rng.randint(300, 900) if abnormal else rng.randint(0, 40)}
+    if kind == "pill_box":
+        return {"opened": True, "compartment": rng.randint(1, 7)}
+    return {}
+
+
+def message(
+    *,
+    serial: str,
+    device_type: str,
+    seq: int,
+    ts: dt.datetime,
+    rng: random.Random,
+    rates: Rates,
+    home: tuple[float, float] = (22.55, 114.09),
+) -> tuple[str, bytes]:
+    """(topic, payload) of one message of the device."""
+    fields: dict[str, object]
+    if device_type in SOS_TYPES and rng.random() < rates.sos:
+        kind, fields = "sos", {"presses": 1}
+    else:
+        kind = rng.choice(KINDS_BY_TYPE.get(device_type, ("heartbeat",)))
+        odd = rates.wander if kind == "location" else rates.abnormal
+        fields = _fields(kind, rng, rng.random() < odd, home)
+    body = {"kind": kind, "id": f"{serial}-{seq}", "ts": ts.isoformat(), **fields}
+    return f"{TOPIC_ROOT}/{serial}/{kind}", json.dumps(body, separators=(",", ":")).encode()
+
+
+def stream(
+    devices: list[tuple[str, str]],
+    *,
+    count: int,
+    start: dt.datetime,
+    rate: float,
+    rates: Rates,
+    seed: int = 1,
+    first_seq: int = 0,
+) -> Iterator[tuple[str, str, bytes]]:
+    """(serial, topic, payload) for ``count`` messages spread over the online devices, with
+    timestamps as if sent at ``rate`` messages a second from ``start``."""
+    rng = random.Random(seed)  # noqa: S311  # simulated data, reproducible by seed
+    online = [d for d in devices if rng.random() >= rates.offline] or devices[:1]
+    for n in range(count):
+        serial, device_type = online[n % len(online)]
+        ts = start + dt.timedelta(seconds=n / max(rate, 1.0))
+        topic, payload = message(
+            serial=serial, device_type=device_type, seq=first_seq + n, ts=ts, rng=rng, rates=rates
+        )
+        yield serial, topic, payload
+
+
+# --- A raw-socket MQTT 3.1.1 publisher -------------------------------------------------------
+
+
+def _remaining_length(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte, n = n % 128, n // 128
+        out.append(byte | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def _utf8(text: str) -> bytes:
+    raw = text.encode()
+    return struct.pack("!H", len(raw)) + raw
+
+
+def publish_packet(topic: str, payload: bytes, packet_id: int) -> bytes:
+    body = _utf8(topic) + struct.pack("!H", packet_id) + payload
+    return b"\x32" + _remaining_length(len(body)) + body  # PUBLISH, QoS 1
+
+
+class RawPublisher:
+    """One MQTT connection that publishes at QoS 1 without waiting for each PUBACK (at most
+    ``window`` unacknowledged). ``acked`` counts the PUBACKs received."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        *,
+        client_id: str,
+        username: str = "",
+        password: str = "",
+        window: int = 20_000,
+    ) -> None:
+        self.sock = socket.create_connection((host, port))
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        flags = 0x02 | (0x80 if username else 0) | (0x40 if password else 0)
+        body = _utf8("MQTT") + bytes([4, flags]) + struct.pack("!H", 60) + _utf8(client_id)
+        if username:
+            body += _utf8(username)
+        if password:
+            body += _utf8(password)
+        self.sock.sendall(b"\x10" + _remaining_length(len(body)) + body)
+        connack = self._read_exact(4)
+        if connack[0] != 0x20 or connack[3] != 0:
+            raise ConnectionError(f"MQTT connection refused (code {connack[3]})")
+        self.window = window
+        self.sent = 0
+        self.acked = 0
+        self._room = threading.Condition()
+        self._reader = threading.Thread(target=self._read_acks, daemon=True)
+        self._reader.start()
+
+    def _read_exact(self, n: int) -> bytes:
+        data = b""
+        while len(data) < n:
+            chunk = self.sock.recv(n - len(data))
+            if not chunk:
+                raise ConnectionError("broker closed the connection")
+            data += chunk
+        return data
+
+    def _read_acks(self) -> None:
+        buffer = b""
+        try:
+            while True:
+                chunk = self.sock.recv(65536)
+                if not chunk:
+                    return
+                buffer += chunk
+                whole = len(buffer) // 4 * 4  # PUBACKs are 4 bytes: 0x40 0x02 id id
+                if whole:
+                    with self._room:
+                        self.acked += whole // 4
+                        self._room.notify_all()
+                    buffer = buffer[whole:]
+        except OSError:
+            return
+
+    def publish_many(self, packets: list[bytes], chunk: int = 500) -> None:
+        for start in range(0, len(packets), chunk):
+            part = packets[start : start + chunk]
+            with self._room:
+                while self.sent + len(part) - self.acked > self.window:
+                    self._room.wait(1.0)
+            self.sock.sendall(b"".join(part))
+            self.sent += len(part)
+
+    def wait_acked(self, timeout: float = 60.0) -> bool:
+        deadline = time.monotonic() + timeout
+        with self._room:
+            while self.acked < self.sent and time.monotonic() < deadline:
+                self._room.wait(0.5)
+        return self.acked >= self.sent
+
+    def close(self) -> None:
+        try:
+            self.sock.sendall(b"\xe0\x00")  # DISCONNECT
+        finally:
+            self.sock.close()
+
+
+def packets_for(items: list[tuple[str, bytes]], first_id: int = 1) -> list[bytes]:
+    """PUBLISH packets with packet ids cycling through 1…65535."""
+    return [
+        publish_packet(topic, payload, (first_id + i - 1) % 65535 + 1)
+        for i, (topic, payload) in enumerate(items)
+    ]

@@ -1,0 +1,283 @@
+"""The MQTT ingest worker (``silvercare ingest``): paho-mqtt 2 with manual acknowledgement.
+
+* A persistent session (clean_session false, a stable client id per worker) on the shared
+  subscription ``$share/ingest/silvercare/v1/+/+`` at QoS 1: workers scale out and a
+  worker that restarts gets its unacknowledged messages again (Mosquitto #2662).
+* ``on_message`` runs on paho's network thread and only hands the message to a queue.
+* The batching loop gathers up to ``batch_size`` messages or ``window`` seconds, calls
+  ``ingest_batch`` and sends the PUBACKs only after the commit. SOS and fall flags wake the
+  loop and are ingested at once, on their own.
+* A per-device token bucket limits floods; a refused message is counted and acknowledged.
+* Nothing a device sends stops the loop: invalid messages become dead letters, a failing
+  batch is retried and then split so only the message that fails is set aside.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import ssl
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import paho.mqtt.client as mqtt
+from django.db import close_old_connections, connection, transaction
+from django.utils import timezone
+from paho.mqtt.enums import CallbackAPIVersion
+
+from silvercare.monitoring import schema
+from silvercare.monitoring.broker import SHARED_FILTER, TOPIC_ROOT, MqttTarget
+from silvercare.monitoring.choices import DeadLetterReason
+from silvercare.monitoring.evaluation import rules_tick
+from silvercare.monitoring.ingest import (
+    RATE_LIMITED,
+    DeviceRateLimiter,
+    RawMessage,
+    ingest_batch,
+)
+from silvercare.monitoring.models import DeadLetter
+
+logger = logging.getLogger(__name__)
+_WAKE = object()
+_TOPIC_PREFIX = TOPIC_ROOT + "/"
+RETRIES_BEFORE_SPLIT = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Ack:
+    mid: int
+    qos: int
+
+
+def parse_topic(topic: str) -> tuple[str, str] | None:
+    """(serial, kind) of ``silvercare/v1/<serial>/<kind>``, or None."""
+    if not topic.startswith(_TOPIC_PREFIX):
+        return None
+    parts = topic[len(_TOPIC_PREFIX) :].split("/")
+    if len(parts) != 2 or not parts[0] or not parts[1]:
+        return None
+    return parts[0], parts[1]
+
+
+class IngestWorker:
+    def __init__(
+        self,
+        target: MqttTarget,
+        *,
+        client_id: str,
+        batch_size: int = 500,
+        window: float = 0.05,
+        limiter: DeviceRateLimiter | None = None,
+        max_inflight: int = 1000,
+        tick_every: float | None = None,
+    ) -> None:
+        self.target = target
+        self.tick_every = tick_every
+        self.batch_size = batch_size
+        self.window = window
+        self.limiter = limiter
+        self.inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self.urgent: queue.SimpleQueue[RawMessage] = queue.SimpleQueue()
+        self.connected = threading.Event()
+        self.subscribed = threading.Event()
+        self.stored = 0
+        self.client = mqtt.Client(
+            callback_api_version=CallbackAPIVersion.VERSION2,
+            client_id=client_id,
+            clean_session=False,
+            protocol=mqtt.MQTTv311,
+            manual_ack=True,
+        )
+        self.client.max_inflight_messages_set(max_inflight)
+        self.client.reconnect_delay_set(min_delay=1, max_delay=30)
+        if target.username:
+            self.client.username_pw_set(target.username, target.password or None)
+        if target.tls:
+            self.client.tls_set(cert_reqs=ssl.CERT_REQUIRED)
+        self.client.on_connect = self._on_connect
+        self.client.on_disconnect = self._on_disconnect
+        self.client.on_subscribe = self._on_subscribe
+        self.client.on_message = self._on_message
+
+    # --- paho callbacks (network thread): hand off only --------------------------------
+
+    def _on_connect(
+        self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any, properties: Any
+    ) -> None:
+        if reason.is_failure:
+            logger.error("MQTT connection refused: %s", reason)
+            return
+        self.connected.set()
+        client.subscribe(SHARED_FILTER, qos=1)
+
+    def _on_disconnect(
+        self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any, properties: Any
+    ) -> None:
+        self.connected.clear()
+        logger.warning("MQTT disconnected: %s", reason)
+
+    def _on_subscribe(
+        self, client: mqtt.Client, userdata: Any, mid: int, reasons: Any, properties: Any
+    ) -> None:
+        if all(not r.is_failure for r in reasons):
+            self.subscribed.set()
+        else:
+            logger.error("MQTT subscription refused: %s", reasons)
+
+    def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
+        parsed = parse_topic(message.topic)
+        serial, kind = parsed if parsed else ("", None)
+        raw = RawMessage(
+            serial=serial,
+            payload=bytes(message.payload),
+            topic_kind=kind if parsed else "?",
+            received_at=timezone.now(),
+            ack=Ack(message.mid, message.qos),
+            topic=message.topic,
+        )
+        if kind in schema.URGENT_KINDS:
+            self.urgent.put(raw)
+            self.inbox.put(_WAKE)
+        else:
+            self.inbox.put(raw)
+
+    # --- the batching loop ---------------------------------------------------------------
+
+    def start(self) -> None:
+        self.client.connect_async(self.target.host, self.target.port, keepalive=30)
+        self.client.loop_start()
+
+    def stop(self) -> None:
+        self.client.disconnect()
+        self.client.loop_stop()
+
+    def run(self, stop: threading.Event) -> None:
+        """Ingest until ``stop`` is set (the caller started the client)."""
+        try:
+            self._run(stop)
+        finally:
+            connection.close()
+
+    def _run(self, stop: threading.Event) -> None:
+        limited: Counter[str] = Counter()
+        limited_acks: list[Any] = []
+        next_tick = time.monotonic() + (self.tick_every or 0)
+        while not stop.is_set():
+            if self.tick_every and time.monotonic() >= next_tick:
+                self._tick()
+                next_tick = time.monotonic() + self.tick_every
+            batch: list[RawMessage] = []
+            deadline: float | None = None
+            while len(batch) < self.batch_size:
+                timeout = 0.2 if deadline is None else deadline - time.monotonic()
+                if timeout <= 0:
+                    break
+                try:
+                    item = self.inbox.get(timeout=timeout)
+                except queue.Empty:
+                    if deadline is None:
+                        if stop.is_set():
+                            break
+                        continue
+                    break
+                if item is _WAKE:
+                    self._ingest_urgent()
+                    continue
+                if self.limiter is not None and not self.limiter.allow(item.serial):
+                    limited[RATE_LIMITED] += 1
+                    limited_acks.append(item.ack)
+                    continue
+                batch.append(item)
+                if deadline is None:
+                    deadline = time.monotonic() + self.window
+            self._ingest_urgent()
+            if (batch or limited) and self._ingest(batch, extra_counts=dict(limited)):
+                self._ack(limited_acks)
+                limited.clear()
+                limited_acks = []
+
+    def _ingest_urgent(self) -> None:
+        while True:
+            try:
+                raw = self.urgent.get_nowait()
+            except queue.Empty:
+                return
+            self._ingest([raw])
+
+    def _ingest(
+        self, batch: list[RawMessage], *, extra_counts: dict[str, int] | None = None
+    ) -> bool:
+        """Ingest and acknowledge; True when committed. Retries, then splits the batch."""
+        for attempt in range(RETRIES_BEFORE_SPLIT):
+            try:
+                close_old_connections()
+                result = ingest_batch(batch, extra_counts=extra_counts)
+            except Exception:
+                logger.exception(
+                    "ingest of %d messages failed (attempt %d)", len(batch), attempt + 1
+                )
+                time.sleep(min(2.0, 0.1 * 2**attempt))
+                continue
+            self.stored += result.counts.get("accepted", 0)
+            self._ack(result.acks)
+            self._send_commands(result.commands)
+            return True
+        if len(batch) > 1:
+            # Every message on its own (no short-circuit), then the counters.
+            settled = [self._ingest([raw]) for raw in batch]
+            return all(settled) and (
+                not extra_counts or self._ingest([], extra_counts=extra_counts)
+            )
+        if batch and self._set_aside(batch[0]):
+            self._ack([batch[0].ack])
+            return True
+        return False
+
+    def _set_aside(self, raw: RawMessage) -> bool:
+        """A message that fails on its own becomes a dead letter (if the database is up)."""
+        try:
+            close_old_connections()
+            with transaction.atomic():
+                DeadLetter.objects.create(
+                    received_at=raw.received_at or timezone.now(),
+                    serial=raw.serial[:64],
+                    topic=raw.topic[:200],
+                    reason=DeadLetterReason.PROCESSING_ERROR,
+                    detail="ingest failed; see the worker log",
+                    payload=raw.payload[:2000].decode("utf-8", errors="replace"),
+                )
+        except Exception:
+            logger.exception("database unavailable; message kept unacknowledged")
+            return False
+        return True
+
+    def _send_commands(self, commands: list[tuple[str, Any]]) -> None:
+        """Reminders to devices, after the commit that decided them (QoS 1)."""
+        for serial, signal in commands:
+            body = {
+                "kind": signal.kind,
+                "ts": signal.occurred_at.isoformat(),
+                "reason": signal.reason,
+                "params": signal.params,
+            }
+            self.client.publish(
+                f"{TOPIC_ROOT}/{serial}/cmd/reminder", json.dumps(body, default=str), qos=1
+            )
+
+    def _tick(self) -> None:
+        try:
+            close_old_connections()
+            outcome = rules_tick(now=timezone.now())
+        except Exception:
+            logger.exception("rules tick failed")
+            return
+        self._send_commands(outcome.commands)
+
+    def _ack(self, acks: list[Any]) -> None:
+        for ack in acks:
+            if isinstance(ack, Ack) and ack.qos > 0:
+                self.client.ack(ack.mid, ack.qos)
