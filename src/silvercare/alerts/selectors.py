@@ -134,3 +134,58 @@ def alert_handlers(*, actor: Any, alert: Alert) -> list[Any]:
         if alert.region_code.startswith(code_prefix(grant.region.code, grant.region.level)):
             users.setdefault(grant.user_id, grant.user)
     return sorted(users.values(), key=lambda u: u.username)
+
+
+FALL_RATE_DAYS = 30
+
+
+@dataclass(frozen=True)
+class FallAlarmRate:
+    """Fall alerts of a device or an elder over the last ``days`` days, and how many of them
+    an operator resolved as a false alarm."""
+
+    falls: int
+    false_alarms: int
+    days: int = FALL_RATE_DAYS
+
+    @property
+    def rate(self) -> float | None:
+        """False alarms per fall alert (None without any fall alert)."""
+        return self.false_alarms / self.falls if self.falls else None
+
+    @property
+    def rate_percent(self) -> str:
+        return "—" if self.rate is None else f"{self.rate:.0%}"
+
+
+def fall_alarm_rate(
+    *,
+    actor: Any,
+    elder_id: Any = None,
+    device_serial: str = "",
+    perm: str = Perm.ALERTS_VIEW,
+    now: dt.datetime | None = None,
+    days: int = FALL_RATE_DAYS,
+) -> FallAlarmRate:
+    """The false-alarm rate of the fall alerts (opened in the last ``days`` days) of one
+    elder or of one device (the alert's first device), among the alerts ``actor`` may see
+    with ``perm``. Device flags and the server-side detector both count."""
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from silvercare.alerts.choices import AlertKind
+
+    if elder_id is None and not device_serial:
+        raise ValueError("fall_alarm_rate needs an elder or a device")
+    since = (now or timezone.now()) - dt.timedelta(days=days)
+    qs = Alert.objects.visible_to(actor, perm).filter(
+        kind=AlertKind.FALL, first_occurred_at__gte=since
+    )
+    if elder_id is not None:
+        qs = qs.filter(elder_id=elder_id)
+    if device_serial:
+        qs = qs.filter(device_serial=device_serial)
+    counts = qs.aggregate(
+        falls=Count("id"), false_alarms=Count("id", filter=Q(status=AlertStatus.FALSE_ALARM))
+    )
+    return FallAlarmRate(falls=counts["falls"], false_alarms=counts["false_alarms"], days=days)

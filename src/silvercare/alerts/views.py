@@ -25,7 +25,7 @@ from silvercare.accounts.models import User
 from silvercare.accounts.roles import Perm
 from silvercare.accounts.scoping import actor_has_perm
 from silvercare.alerts import selectors, services
-from silvercare.alerts.choices import AlertStatus, Resolution
+from silvercare.alerts.choices import AlertKind, AlertStatus, Resolution
 from silvercare.alerts.models import Alert
 from silvercare.alerts.presenters import alert_summary, attempt_row, event_row
 from silvercare.alerts.stats import alert_stats
@@ -186,6 +186,9 @@ def detail(request: HttpRequest, alert_id: uuid.UUID) -> HttpResponse:
             if may_handle
             else [],
             "resolutions": Resolution.choices,
+            "fall_rate": selectors.fall_alarm_rate(actor=request.user, elder_id=alert.elder_id)
+            if alert.kind == AlertKind.FALL
+            else None,
             **_elder_context(request, alert),
         },
     )
@@ -319,5 +322,8 @@ def history(request: HttpRequest) -> HttpResponse:
             "rows": [alert_summary(a) for a in page.object_list],
             "query": query_without_page(request),
             "elder_id": elder_id,
+            "fall_rate": selectors.fall_alarm_rate(actor=request.user, elder_id=elder_id)
+            if elder_id
+            else None,
         },
     )

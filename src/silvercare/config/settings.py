@@ -307,6 +307,9 @@ MQTT_URL = os.environ.get("MQTT_URL", "")
 SILVERCARE_INGEST_FUTURE_TOLERANCE_S = int(
     os.environ.get("SILVERCARE_INGEST_FUTURE_TOLERANCE_S", "300")
 )
+# A fall found by the server-side detector waits this long for the wearer to cancel it on the
+# device before a fall alert is raised (docs/fall-detection.md, "In the product").
+SILVERCARE_FALL_CONFIRM_SECONDS = int(os.environ.get("SILVERCARE_FALL_CONFIRM_SECONDS", "30"))
 # The ingest worker's batch window and per-device flood limit (token bucket).
 SILVERCARE_INGEST_BATCH_SIZE = int(os.environ.get("SILVERCARE_INGEST_BATCH_SIZE", "500"))
 SILVERCARE_INGEST_BATCH_WINDOW_MS = int(os.environ.get("SILVERCARE_INGEST_BATCH_WINDOW_MS", "50"))

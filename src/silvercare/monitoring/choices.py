@@ -32,6 +32,12 @@ class Placement(models.TextChoices):
     CHEST = "chest", _("Chest")
 
 
+class PendingFallState(models.TextChoices):
+    PENDING = "pending", _("Waiting for the wearer")
+    CANCELLED = "cancelled", _("Cancelled by the wearer")
+    RAISED = "raised", _("Alert raised")
+
+
 class DeviceStatus(models.TextChoices):
     ACTIVE = "active", _("In service")
     RETIRED = "retired", _("Retired")

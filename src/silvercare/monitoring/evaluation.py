@@ -144,8 +144,11 @@ def _act(outcome: Outcome, elder_id: uuid.UUID, serial: str, signal: Signal) -> 
 
 def rules_tick(*, now: dt.datetime, chunk: int = 500) -> Outcome:
     """The time-driven checks for every elder with rule state, a chunk per transaction.
-    Run by one process (``silvercare ingest --tick`` or ``silvercare monitoring-tick``)."""
-    outcome = Outcome()
+    Run by one process (``silvercare ingest --tick`` or ``silvercare monitoring-tick``).
+    First the detected falls whose cancel window has ended raise their alerts."""
+    from silvercare.monitoring.falls import falls_tick
+
+    outcome = Outcome(alerts=falls_tick(now=now).alerts)
     last: uuid.UUID | None = None
     while True:
         with transaction.atomic():

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from silvercare.elders.choices import ConsentPurpose
 from silvercare.elders.selectors import elders_with_consent
-from silvercare.monitoring import alerting, bulk, evaluation, schema
+from silvercare.monitoring import alerting, bulk, evaluation, falls, schema
 from silvercare.monitoring.choices import DeadLetterReason, DeviceStatus
 from silvercare.monitoring.models import (
     DeadLetter,
@@ -213,6 +213,7 @@ def _store(items: list[_Item], *, now: dt.datetime) -> BatchResult:
     )
     result.alerts += outcome.alerts
     result.commands += outcome.commands
+    _falls(fresh, now=now, result=result)
     # SOS and fall flags always reach the alerts, even with the SOS rule switched off.
     for item in fresh:
         if item.kind in schema.URGENT_KINDS and not _rules_alerted(item, outcome):
@@ -378,6 +379,39 @@ def _advance_state(
         ["last_seen"],
         [(f["last_seen"], pk) for pk, f in device_updates if "battery" not in f],
     )
+
+
+def _falls(items: list[_Item], *, now: dt.datetime, result: BatchResult) -> None:
+    """The server-side fall detector on the wearables' accel messages, and the wearer's
+    cancels of the falls it found (``monitoring.falls``)."""
+    accel = [
+        falls.AccelInput(
+            device_id=item.device_id,
+            elder_id=item.elder_id,
+            serial=item.serial,
+            ts=item.message.ts,
+            rate_hz=item.message.rate_hz,
+            samples=item.message.samples,
+        )
+        for item in items
+        if isinstance(item.message, schema.AccelBatch)
+    ]
+    cancels = [
+        falls.CancelInput(
+            device_id=item.device_id,
+            ts=item.message.ts,
+            received_at=item.received_at,
+            ref=item.message.ref,
+        )
+        for item in items
+        if isinstance(item.message, schema.FallCancel)
+    ]
+    if cancels:
+        result.counts["fall_cancelled"] += falls.cancel_falls(cancels)
+    if accel:
+        found = falls.detect_falls(accel, now=now)
+        result.counts["fall_pending"] += found.pending
+        result.commands += found.commands
 
 
 def _rules_alerted(item: _Item, outcome: evaluation.Outcome) -> bool:

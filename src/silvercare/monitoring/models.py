@@ -15,7 +15,13 @@ from django.utils.translation import gettext_lazy as _
 
 from silvercare.accounts.scoping import RegionScopedQuerySet
 from silvercare.common.models import TimeStampedModel
-from silvercare.monitoring.choices import DeadLetterReason, DeviceStatus, DeviceType, Placement
+from silvercare.monitoring.choices import (
+    DeadLetterReason,
+    DeviceStatus,
+    DeviceType,
+    PendingFallState,
+    Placement,
+)
 
 
 class DeviceQuerySet(RegionScopedQuerySet["Device"]):
@@ -257,3 +263,62 @@ class RuleState(models.Model):
 
     def __str__(self) -> str:
         return f"rule state of {self.elder_id}"
+
+
+class FallStreamState(models.Model):
+    """The fall detector's memory for one wearable (``monitoring.falls``): the tail of raw
+    accelerometer samples a window still needs (``samples``: float64 rows ``t, x, y, z`` with
+    ``t`` in Unix seconds and acceleration in g) and the stream's bookkeeping (``meta``).
+    Written in the ingest's transaction, so a restarted worker carries on mid-window."""
+
+    device = models.OneToOneField(
+        Device, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    placement = models.CharField(max_length=8)
+    samples = models.BinaryField(default=b"")
+    meta = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["device_id"]
+
+    def __str__(self) -> str:
+        return f"fall stream of {self.device_id}"
+
+
+class PendingFall(models.Model):
+    """A fall found by the server-side detector, waiting ``due_at`` for the wearer to cancel
+    it on the device (``fall_cancel``) before ``silvercare monitoring-tick`` raises a fall
+    alert. ``late_cancel_at`` records a cancel that came after the window (it undoes nothing);
+    ``alert_id`` is the alert raised (the alerts app's id, no foreign key across apps)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="+")
+    elder = models.ForeignKey("elders.Elder", on_delete=models.PROTECT, related_name="+")
+    placement = models.CharField(_("placement"), max_length=8)
+    score = models.FloatField(_("score"))
+    detected_at = models.DateTimeField(_("detected at"))
+    due_at = models.DateTimeField(_("cancel window ends"))
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=PendingFallState.choices,
+        default=PendingFallState.PENDING,
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    late_cancel_at = models.DateTimeField(_("late cancel at"), null=True, blank=True)
+    raised_at = models.DateTimeField(_("alert raised at"), null=True, blank=True)
+    alert_id = models.UUIDField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-detected_at", "id"]
+        verbose_name = _("detected fall")
+        verbose_name_plural = _("detected falls")
+        indexes = [
+            models.Index(fields=["state", "due_at"], name="pending_fall_due"),
+            models.Index(fields=["device", "-detected_at"], name="pending_fall_device"),
+        ]
+
+    def __str__(self) -> str:
+        return f"fall {self.state} {self.device_id} {self.detected_at:%Y-%m-%d %H:%M:%S}"

@@ -74,3 +74,33 @@ def dead_letters_recent(*, limit: int = 50) -> list[DeadLetter]:
 
 def ingest_counters() -> dict[str, int]:
     return dict(IngestCounter.objects.values_list("name", "value"))
+
+
+def device_falls(device: Device, *, actor: Any, days: int = 30, now: Any = None) -> dict[str, Any]:
+    """What the server-side fall detector did for a device in the last ``days`` days (the
+    caller has already checked the device is visible), with the false-alarm rate of the
+    device's fall alerts the actor may see, read from the alerts app (None without it)."""
+    import datetime as dt
+
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from silvercare.monitoring.alerting import alerts_available
+    from silvercare.monitoring.choices import PendingFallState
+    from silvercare.monitoring.models import PendingFall
+
+    now = now or timezone.now()
+    counts = PendingFall.objects.filter(
+        device=device, detected_at__gte=now - dt.timedelta(days=days)
+    ).aggregate(
+        detected=Count("id"),
+        cancelled=Count("id", filter=Q(state=PendingFallState.CANCELLED)),
+    )
+    rate = None
+    if alerts_available() and device.serial:
+        from silvercare.alerts.selectors import fall_alarm_rate
+
+        rate = fall_alarm_rate(
+            actor=actor, device_serial=device.serial, perm=Perm.MONITORING_VIEW, now=now, days=days
+        )
+    return {"days": days, **counts, "rate": rate}

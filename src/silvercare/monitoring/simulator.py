@@ -18,6 +18,9 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
+
 from silvercare.monitoring.broker import TOPIC_ROOT
 
 KINDS_BY_TYPE: dict[str, tuple[str, ...]] = {
@@ -256,3 +259,41 @@ def packets_for(items: list[tuple[str, bytes]], first_id: int = 1) -> list[bytes
         publish_packet(topic, payload, (first_id + i - 1) % 65535 + 1)
         for i, (topic, payload) in enumerate(items)
     ]
+
+
+# --- Replaying labelled accelerometer recordings (fall-eval's folder format) -----------------
+
+STANDARD_GRAVITY = 9.80665
+
+
+def recording_messages(
+    *,
+    serial: str,
+    t: npt.ArrayLike,
+    acc: npt.ArrayLike,
+    start: dt.datetime,
+    seq: int,
+    rate_hz: int = 50,
+    per_message: int = 50,
+) -> list[tuple[str, str, bytes]]:
+    """(serial, topic, payload) of the ``accel`` messages of one recording (``t`` in seconds,
+    ``acc`` in g, any rate): resampled to ``rate_hz``, sent as m/s² in messages of
+    ``per_message`` samples, the first sample at ``start``."""
+    times = np.asarray(t, dtype=np.float64)
+    values = np.asarray(acc, dtype=np.float64).reshape(-1, 3)
+    grid = np.arange(0.0, float(times[-1] - times[0]) + 1e-9, 1.0 / rate_hz) + times[0]
+    resampled = np.column_stack([np.interp(grid, times, values[:, i]) for i in range(3)])
+    resampled = np.round(resampled * STANDARD_GRAVITY, 3)
+    out = []
+    for n, first in enumerate(range(0, len(grid), per_message)):
+        part = resampled[first : first + per_message]
+        body = {
+            "kind": "accel",
+            "id": f"{serial}-rec-{seq + n}",
+            "ts": (start + dt.timedelta(seconds=first / rate_hz)).isoformat(),
+            "rate_hz": rate_hz,
+            "samples": part.tolist(),
+        }
+        payload = json.dumps(body, separators=(",", ":")).encode()
+        out.append((serial, f"{TOPIC_ROOT}/{serial}/accel", payload))
+    return out

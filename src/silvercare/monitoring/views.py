@@ -22,7 +22,7 @@ from silvercare.common.pagination import paginate
 from silvercare.common.request import audit_ctx
 from silvercare.elders.selectors import ElderFilters, elder_get_for, elder_search
 from silvercare.monitoring import selectors, services
-from silvercare.monitoring.choices import DeviceType
+from silvercare.monitoring.choices import WEARABLE_TYPES, DeviceType, Placement
 from silvercare.monitoring.forms import DeviceForm
 from silvercare.monitoring.models import Device
 from silvercare.monitoring.presenters import kind_label, reading_text
@@ -112,6 +112,9 @@ def device_detail(request: HttpRequest, device_id: uuid.UUID) -> HttpResponse:
             "latest": latest,
             "readings": readings,
             "bindings": selectors.device_bindings(device),
+            "falls": selectors.device_falls(device, actor=request.user)
+            if device.placement != Placement.NONE or device.type in WEARABLE_TYPES
+            else None,
             "may_manage": may_manage,
             "elder_q": elder_q,
             "candidates": candidates,

@@ -33,6 +33,7 @@ from silvercare.monitoring import schema
 from silvercare.monitoring.broker import SHARED_FILTER, TOPIC_ROOT, MqttTarget
 from silvercare.monitoring.choices import DeadLetterReason
 from silvercare.monitoring.evaluation import rules_tick
+from silvercare.monitoring.falls import FALL_CHECK
 from silvercare.monitoring.ingest import (
     RATE_LIMITED,
     DeviceRateLimiter,
@@ -256,8 +257,10 @@ class IngestWorker:
         return True
 
     def _send_commands(self, commands: list[tuple[str, Any]]) -> None:
-        """Reminders to devices, after the commit that decided them (QoS 1)."""
+        """Commands to devices, after the commit that decided them (QoS 1): medication
+        reminders on ``cmd/reminder``, "fall detected — press to cancel" on ``cmd/fall_check``."""
         for serial, signal in commands:
+            topic = "fall_check" if signal.kind == FALL_CHECK else "reminder"
             body = {
                 "kind": signal.kind,
                 "ts": signal.occurred_at.isoformat(),
@@ -265,7 +268,7 @@ class IngestWorker:
                 "params": signal.params,
             }
             self.client.publish(
-                f"{TOPIC_ROOT}/{serial}/cmd/reminder", json.dumps(body, default=str), qos=1
+                f"{TOPIC_ROOT}/{serial}/cmd/{topic}", json.dumps(body, default=str), qos=1
             )
 
     def _tick(self) -> None:

@@ -4,9 +4,11 @@ offline devices at configurable rates (docs/devices.md, "Simulator")."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 import urllib.request
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -39,8 +41,28 @@ class Command(BaseCommand):
         parser.add_argument("--wander-rate", type=float, default=0.01)
         parser.add_argument("--offline-rate", type=float, default=0.02)
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--recordings",
+            default="",
+            help="replay a labelled folder (fall-eval's format: labels.csv + t,ax,ay,az CSVs "
+            "in g) as one wearable's accel stream instead of random telemetry",
+        )
+        parser.add_argument(
+            "--placement",
+            choices=["wrist", "waist", "chest"],
+            default="",
+            help="with --recordings: replay on a bound device worn there",
+        )
+        parser.add_argument("--device", default="", help="with --recordings: this serial")
+        parser.add_argument("--accel-rate", type=int, default=50, help="Hz of the accel batches")
+        parser.add_argument(
+            "--samples-per-message", type=int, default=50, help="samples per accel batch"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["recordings"]:
+            self._replay(options)
+            return
         if options["setup"]:
             self._setup(options["devices"], options["as_user"])
         devices = list(
@@ -78,6 +100,83 @@ class Command(BaseCommand):
                 time.sleep(pause)
         self.stdout.write(
             f"{sent} messages from {len(devices)} devices in {time.monotonic() - began:.1f} s"
+        )
+
+    def _replay(self, options: dict[str, Any]) -> None:
+        """Each recording of the folder, back to back, as the accel stream of one bound
+        wearable, stamped so that the last sample is now; reports per recording."""
+        from silvercare.falldetect.evaluation import EvalSetError, read_labels, read_recording
+        from silvercare.falldetect.signal import RecordingError
+
+        placement, serial = options["placement"], options["device"]
+        if not placement and not serial:
+            raise CommandError("--recordings needs --placement (or --device)")
+        if not 1 <= options["accel_rate"] <= 200:
+            raise CommandError("--accel-rate must be between 1 and 200 Hz")
+        if not 1 <= options["samples_per_message"] <= 400:
+            raise CommandError("--samples-per-message must be between 1 and 400")
+        devices = Device.objects.filter(elder__isnull=False, status="active")
+        devices = devices.filter(serial=serial) if serial else devices.filter(placement=placement)
+        device = devices.order_by("serial").first()
+        if device is None:
+            raise CommandError(
+                f"No bound device {serial!r} in service."
+                if serial
+                else f"No bound device in service is worn on the {placement}: register one "
+                f"with that placement, or name one with --device."
+            )
+        if placement and device.placement != placement:
+            raise CommandError(
+                f"{device.serial} is worn on the {device.placement}, not {placement}."
+            )
+        folder = Path(options["recordings"])
+        try:
+            listing = read_labels(folder)
+        except EvalSetError as exc:
+            raise CommandError(str(exc)) from exc
+        for where, reason in listing.problems:
+            self.stderr.write(f"{where}: {reason} (skipped)")
+        recordings = []
+        for item in listing.files:
+            try:
+                t, acc = read_recording(folder / item.file)
+            except RecordingError as exc:
+                self.stderr.write(f"{item.file}: {exc} (skipped)")
+                continue
+            if len(t) < 2:
+                self.stderr.write(f"{item.file}: too few samples (skipped)")
+                continue
+            recordings.append((item, t, acc))
+        if not recordings:
+            raise CommandError("No readable recording in the folder.")
+        gap = 5.0  # seconds between recordings
+        total = sum(float(t[-1] - t[0]) + gap for _i, t, _a in recordings)
+        start = timezone.now() - dt.timedelta(seconds=total)
+        send = self._sender(options)
+        seq = int(time.time() * 1000)
+        sent = 0
+        for item, t, acc in recordings:
+            messages = simulator.recording_messages(
+                serial=device.serial,
+                t=t,
+                acc=acc,
+                start=start,
+                seq=seq,
+                rate_hz=options["accel_rate"],
+                per_message=options["samples_per_message"],
+            )
+            pending = 0
+            for first in range(0, len(messages), 10):
+                result = send(messages[first : first + 10])
+                pending += getattr(result, "counts", {}).get("fall_pending", 0)
+            seq += len(messages)
+            sent += len(messages)
+            start += dt.timedelta(seconds=float(t[-1] - t[0]) + gap)
+            found = f", pending falls opened: {pending}" if options["transport"] == "local" else ""
+            label = "fall" if item.is_fall else "no fall"
+            self.stdout.write(f"{item.file} ({label}): {len(messages)} messages{found}")
+        self.stdout.write(
+            f"{len(recordings)} recordings replayed as {sent} accel messages from {device.serial}"
         )
 
     def _sender(self, options: dict[str, Any]) -> Any:
