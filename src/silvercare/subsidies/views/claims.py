@@ -5,6 +5,7 @@ reject, settle) and its settlement spreadsheet and PDF summary."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -291,57 +292,72 @@ def claim_detail(request: HttpRequest, claim_id: uuid.UUID) -> HttpResponse:
     )
 
 
+def _decide(
+    request: HttpRequest,
+    claim_id: uuid.UUID,
+    form_class: Any,
+    decide: Callable[[Any, Any, dict[str, Any]], object],
+    done: str,
+    invalid: str | None,
+) -> HttpResponse:
+    """One decision of the paying body on a claim (approve, reject, settle): the right to
+    approve in the claim's region, the form, the service, and back to the claim."""
+    claim = _claim(request, claim_id)
+    _require(request, Perm.SUBSIDIES_APPROVE, claim.region_id)
+    form = form_class(request.POST)
+    if not form.is_valid() and invalid is not None:
+        messages.error(request, invalid)
+        return redirect("subsidies:claim", claim_id=claim.pk)
+    try:
+        decide(audit_ctx(request), claim, form.cleaned_data if form.is_valid() else {})
+        messages.success(request, done)
+    except DomainError as exc:
+        _report(request, exc)
+    return redirect("subsidies:claim", claim_id=claim.pk)
+
+
 @login_required
 @require_POST
 def claim_approve(request: HttpRequest, claim_id: uuid.UUID) -> HttpResponse:
-    claim = _claim(request, claim_id)
-    _require(request, Perm.SUBSIDIES_APPROVE, claim.region_id)
-    form = ClaimApproveForm(request.POST)
-    if form.is_valid():
-        try:
-            services.claim_approve(
-                ctx=audit_ctx(request), claim=claim, total_fen=form.cleaned_data["total_fen"]
-            )
-            messages.success(request, _("The claim was approved."))
-        except DomainError as exc:
-            _report(request, exc)
-    else:
-        messages.error(request, _("Reload the claim and check it again."))
-    return redirect("subsidies:claim", claim_id=claim.pk)
+    return _decide(
+        request,
+        claim_id,
+        ClaimApproveForm,
+        lambda ctx, claim, data: services.claim_approve(
+            ctx=ctx, claim=claim, total_fen=data["total_fen"]
+        ),
+        _("The claim was approved."),
+        _("Reload the claim and check it again."),
+    )
 
 
 @login_required
 @require_POST
 def claim_reject(request: HttpRequest, claim_id: uuid.UUID) -> HttpResponse:
-    claim = _claim(request, claim_id)
-    _require(request, Perm.SUBSIDIES_APPROVE, claim.region_id)
-    form = ClaimRejectForm(request.POST)
-    if form.is_valid():
-        try:
-            services.claim_reject(
-                ctx=audit_ctx(request), claim=claim, reason=form.cleaned_data["reason"]
-            )
-            messages.success(request, _("The claim was rejected."))
-        except DomainError as exc:
-            _report(request, exc)
-    else:
-        messages.error(request, _("Say why the claim is refused."))
-    return redirect("subsidies:claim", claim_id=claim.pk)
+    return _decide(
+        request,
+        claim_id,
+        ClaimRejectForm,
+        lambda ctx, claim, data: services.claim_reject(ctx=ctx, claim=claim, reason=data["reason"]),
+        _("The claim was rejected."),
+        _("Say why the claim is refused."),
+    )
 
 
 @login_required
 @require_POST
 def claim_settle(request: HttpRequest, claim_id: uuid.UUID) -> HttpResponse:
-    claim = _claim(request, claim_id)
-    _require(request, Perm.SUBSIDIES_APPROVE, claim.region_id)
-    form = ClaimSettleForm(request.POST)
-    reference = form.cleaned_data["payment_reference"] if form.is_valid() else ""
-    try:
-        services.claim_settle(ctx=audit_ctx(request), claim=claim, payment_reference=reference)
-        messages.success(request, _("The claim was settled."))
-    except DomainError as exc:
-        _report(request, exc)
-    return redirect("subsidies:claim", claim_id=claim.pk)
+    # The payment reference is optional: an invalid form settles without one.
+    return _decide(
+        request,
+        claim_id,
+        ClaimSettleForm,
+        lambda ctx, claim, data: services.claim_settle(
+            ctx=ctx, claim=claim, payment_reference=data.get("payment_reference", "")
+        ),
+        _("The claim was settled."),
+        None,
+    )
 
 
 @login_required
