@@ -56,6 +56,26 @@ class Perm:
     TRAINING_MANAGE = "training.manage"
     TRAINING_QUALIFICATIONS = "training.qualifications"
     TRAINING_STATS = "training.stats"
+    # Assistive devices: the catalogue and recommendations; consulting (recommend, fit);
+    # curating the catalogue and deciding admissions; enterprises applying to list products.
+    ASSISTIVE_VIEW = "assistive.view"
+    ASSISTIVE_CONSULT = "assistive.consult"
+    ASSISTIVE_CURATE = "assistive.curate"
+    ASSISTIVE_APPLY = "assistive.apply"
+    # Home adaptation cases (适老化改造).
+    ADAPTATION_VIEW = "adaptation.view"
+    ADAPTATION_MANAGE = "adaptation.manage"
+    # Rental: units, points, leases, cleaning and repair; recalls; incident reports.
+    RENTAL_VIEW = "rental.view"
+    RENTAL_OPERATE = "rental.operate"
+    RENTAL_RECALL = "rental.recall"
+    # Home and community care: see orders and visits; place orders; run a provider (caregivers,
+    # planning, canteens); work one's own visits; supervise (flags, complaints, settlement).
+    CARE_VIEW = "care.view"
+    CARE_ORDER = "care.order"
+    CARE_PROVIDE = "care.provide"
+    CARE_VISIT = "care.visit"
+    CARE_SUPERVISE = "care.supervise"
 
 
 _REGISTRY_READERS = {
@@ -157,5 +177,45 @@ for _role in _TRAINING_ORGANISERS:
     }
 for _role in (Role.CIVIL_AFFAIRS, Role.COMMUNITY_WORKER, Role.SYSTEM_ADMIN):
     ROLE_PERMISSIONS[_role.value] |= {Perm.TRAINING_STATS}
+
+_GRANTS: dict[str, set[Role]] = {
+    Perm.ASSISTIVE_VIEW: _REGISTRY_READERS | {Role.ENTERPRISE, Role.INSPECTOR},
+    Perm.ASSISTIVE_CONSULT: {Role.AT_CONSULTANT},
+    Perm.ASSISTIVE_CURATE: {Role.CIVIL_AFFAIRS, Role.SYSTEM_ADMIN},
+    Perm.ASSISTIVE_APPLY: {Role.ENTERPRISE},
+    Perm.ADAPTATION_VIEW: {
+        Role.CIVIL_AFFAIRS,
+        Role.COMMUNITY_WORKER,
+        Role.AT_CONSULTANT,
+        Role.INSPECTOR,
+        Role.SYSTEM_ADMIN,
+    },
+    Perm.ADAPTATION_MANAGE: {Role.CIVIL_AFFAIRS, Role.COMMUNITY_WORKER, Role.AT_CONSULTANT},
+    Perm.RENTAL_VIEW: {
+        Role.CIVIL_AFFAIRS,
+        Role.COMMUNITY_WORKER,
+        Role.AT_CONSULTANT,
+        Role.RENTAL_OPERATOR,
+        Role.INSPECTOR,
+        Role.SYSTEM_ADMIN,
+    },
+    Perm.RENTAL_OPERATE: {Role.RENTAL_OPERATOR},
+    Perm.RENTAL_RECALL: {Role.CIVIL_AFFAIRS, Role.SYSTEM_ADMIN},
+    Perm.CARE_VIEW: {
+        Role.CIVIL_AFFAIRS,
+        Role.COMMUNITY_WORKER,
+        Role.CARE_PROVIDER_ADMIN,
+        Role.CAREGIVER,
+        Role.CALL_CENTRE,
+        Role.SYSTEM_ADMIN,
+    },
+    Perm.CARE_ORDER: {Role.COMMUNITY_WORKER, Role.CARE_PROVIDER_ADMIN, Role.CALL_CENTRE},
+    Perm.CARE_PROVIDE: {Role.CARE_PROVIDER_ADMIN},
+    Perm.CARE_VISIT: {Role.CAREGIVER},
+    Perm.CARE_SUPERVISE: {Role.CARE_PROVIDER_ADMIN, Role.CIVIL_AFFAIRS},
+}
+for _perm, _roles in _GRANTS.items():
+    for _role in _roles:
+        ROLE_PERMISSIONS[_role.value] |= {_perm}
 
 STAFF_ROLES = frozenset(r.value for r in _STAFF)

@@ -144,6 +144,15 @@ def _register() -> None:
 
     api.add_router("/training", training_router)
     api.add_router("/alerts", alerts_router)
+    from silvercare.adaptation.api import router as adaptation_router
+    from silvercare.assistive.api import router as assistive_router
+    from silvercare.homecare.api import router as homecare_router
+    from silvercare.rental.api import router as rental_router
+
+    api.add_router("/assistive", assistive_router)
+    api.add_router("/rental", rental_router)
+    api.add_router("/care", homecare_router)
+    api.add_router("/adaptation", adaptation_router)
 
 
 _register()

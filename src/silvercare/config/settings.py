@@ -82,6 +82,10 @@ INSTALLED_APPS = [
     "silvercare.falldetect",
     "silvercare.monitoring",
     "silvercare.alerts",
+    "silvercare.assistive",
+    "silvercare.rental",
+    "silvercare.homecare",
+    "silvercare.adaptation",
     "silvercare.demo",
 ]
 

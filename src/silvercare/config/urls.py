@@ -27,4 +27,8 @@ urlpatterns = [
     path("monitoring/", include("silvercare.monitoring.urls")),
     path("training/", include("silvercare.training.urls")),
     path("alerts/", include("silvercare.alerts.urls")),
+    path("assistive/", include("silvercare.assistive.urls")),
+    path("rental/", include("silvercare.rental.urls")),
+    path("care/", include("silvercare.homecare.urls")),
+    path("adaptation/", include("silvercare.adaptation.urls")),
 ]

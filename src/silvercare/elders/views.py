@@ -20,6 +20,7 @@ from silvercare.accounts.roles import Perm
 from silvercare.accounts.scoping import actor_has_perm, actor_prefixes
 from silvercare.audit.presenters import audit_rows
 from silvercare.audit.selectors import audit_list
+from silvercare.common.elder_panels import panels_for
 from silvercare.common.errors import DomainError, NotFound
 from silvercare.common.forms import apply_errors, merge_errors
 from silvercare.common.htmx import is_htmx, render_page
@@ -136,6 +137,7 @@ def _detail_context(
         "elder": elder,
         "data": elder_detail(elder, actor=user),
         **_assessment_context(request, elder),
+        "panels": panels_for(request, elder),
         "may_edit": selectors.elder_can(user, elder, Perm.ELDERS_EDIT),
         "may_reveal": selectors.elder_can(user, elder, Perm.ELDERS_VIEW_PII),
         "may_audit": selectors.elder_can(user, elder, Perm.AUDIT_VIEW),
@@ -182,6 +184,7 @@ def elder_reveal(request: HttpRequest, elder_id: uuid.UUID) -> HttpResponse:
             "data": elder_detail(elder, revealed, actor=request.user),
             "revealed": True,
             **_assessment_context(request, elder),
+            "panels": panels_for(request, elder),
             "may_edit": selectors.elder_can(request.user, elder, Perm.ELDERS_EDIT),
             "may_audit": selectors.elder_can(request.user, elder, Perm.AUDIT_VIEW),
             "contact_form": ContactForm(),
