@@ -15,7 +15,7 @@ from silvercare.accounts.roles import Perm
 from silvercare.accounts.scoping import actor_has_perm
 from silvercare.assessments.choices import LEVEL_NAMES, Status
 from silvercare.assessments.models import Assessment
-from silvercare.common.errors import NotFound
+from silvercare.common.selectors import one_visible
 from silvercare.elders.choices import ElderStatus
 from silvercare.elders.models import Elder
 
@@ -55,6 +55,30 @@ def assessment_current_level(elder: Elder | Any) -> CurrentLevel | None:
     )
 
 
+@dataclass(frozen=True)
+class LatestAnswers:
+    assessment_id: uuid.UUID
+    completed_at: dt.datetime
+    items: dict[str, int]
+    forms: dict[str, Any]
+
+
+def assessment_latest_answers(elder: Elder | Any) -> LatestAnswers | None:
+    """The item scores and appendix A answers of the elder's latest completed GB/T 42195
+    assessment (read by the assistive capability's selection rules), or None."""
+    latest = (
+        _completed(getattr(elder, "pk", elder)).only("id", "completed_at", "items", "forms").first()
+    )
+    if latest is None or latest.completed_at is None:
+        return None
+    return LatestAnswers(
+        assessment_id=latest.pk,
+        completed_at=latest.completed_at,
+        items=dict(latest.items or {}),
+        forms=dict(latest.forms or {}),
+    )
+
+
 def assessment_level_history(elder: Elder) -> list[dict[str, Any]]:
     return [
         {
@@ -85,19 +109,12 @@ def assessment_list(
 
 
 def assessment_get_for(*, actor: Any, assessment_id: Any) -> Assessment:
-    try:
-        pk = uuid.UUID(str(assessment_id))
-    except ValueError:
-        raise NotFound() from None
-    found = (
-        assessment_list(actor=actor)
-        .select_related("second_assessor", "booked_by", "corrects", "elder__region")
-        .filter(pk=pk)
-        .first()
+    return one_visible(
+        assessment_list(actor=actor).select_related(
+            "second_assessor", "booked_by", "corrects", "elder__region"
+        ),
+        assessment_id,
     )
-    if found is None:
-        raise NotFound()
-    return found
 
 
 def assessment_due(

@@ -16,6 +16,7 @@ from silvercare.accounts.scoping import actor_has_perm
 from silvercare.audit.services import AuditContext
 from silvercare.common.errors import NotFound
 from silvercare.common.masking import coarse_coordinate
+from silvercare.common.selectors import one_visible
 from silvercare.common.text import fold_fullwidth
 from silvercare.elders.choices import ADVANCED_AGE_YEARS, Category
 from silvercare.elders.models import ConsentEvent, Contact, Elder
@@ -143,14 +144,7 @@ def elder_status_counts(*, actor: Any) -> dict[str, int]:
 
 def elder_get_for(*, actor: Any, elder_id: Any, perm: str = Perm.ELDERS_VIEW) -> Elder:
     """The elder, if the actor may see them; otherwise the same NotFound as a missing one."""
-    try:
-        pk = uuid.UUID(str(elder_id))
-    except ValueError:
-        raise NotFound() from None
-    elder = Elder.objects.visible_to(actor, perm).select_related("region").filter(pk=pk).first()
-    if elder is None:
-        raise NotFound()
-    return elder
+    return one_visible(Elder.objects.visible_to(actor, perm).select_related("region"), elder_id)
 
 
 def elder_consents(elder: Elder) -> dict[str, ConsentEvent | None]:
@@ -320,3 +314,16 @@ def elders_with_consent(*, elder_ids: list[Any], purpose: str) -> set[uuid.UUID]
             if is_granted:
                 granted.add(elder_id)
     return granted
+
+
+def elders_of_family(*, user: Any) -> list[tuple[Elder, Contact]]:
+    """The elders whose contact the user's own account is (``Contact.account``), for the
+    family views; each with the contact row. Consent is the caller's check."""
+    if not getattr(user, "pk", None):
+        return []
+    return [
+        (c.elder, c)
+        for c in Contact.objects.filter(account_id=user.pk, elder__status="active")
+        .select_related("elder")
+        .order_by("elder__name_sort", "elder_id", "id")
+    ]

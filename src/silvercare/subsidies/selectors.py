@@ -13,6 +13,7 @@ from django.utils import timezone
 from silvercare.accounts.roles import Perm
 from silvercare.accounts.scoping import actor_prefixes
 from silvercare.common.errors import NotFound
+from silvercare.common.selectors import one_visible
 from silvercare.subsidies.choices import ClaimStatus, DeliveryKind, LineKind, VersionStatus
 from silvercare.subsidies.explain import reason_text, reasons_text
 from silvercare.subsidies.models import (
@@ -58,23 +59,19 @@ def programme_list(*, actor: Any, q: str = "") -> QuerySet[Programme]:
 
 
 def programme_get_for(*, actor: Any, programme_id: Any) -> Programme:
-    programme = programme_list(actor=actor).filter(pk=_pk(programme_id)).first()
-    if programme is None:
-        raise NotFound()
-    return programme
+    return one_visible(programme_list(actor=actor), programme_id, parse=_pk)
 
 
 def version_get_for(*, actor: Any, version_id: Any) -> ProgrammeVersion:
-    version = (
-        ProgrammeVersion.objects.visible_to(actor, Perm.SUBSIDIES_VIEW)
-        .select_related("programme__region")
-        .prefetch_related("shares__payer")
-        .filter(pk=_pk(version_id))
-        .first()
+    return one_visible(
+        (
+            ProgrammeVersion.objects.visible_to(actor, Perm.SUBSIDIES_VIEW)
+            .select_related("programme__region")
+            .prefetch_related("shares__payer")
+        ),
+        version_id,
+        parse=_pk,
     )
-    if version is None:
-        raise NotFound()
-    return version
 
 
 def versions_of(programme: Programme) -> list[ProgrammeVersion]:
@@ -208,22 +205,16 @@ def budget_months(*, actor: Any, year: int) -> list[dict[str, Any]]:
 
 
 def quote_get_for(*, actor: Any, quote_id: Any) -> Quote:
-    try:
-        pk = uuid.UUID(str(quote_id))
-    except ValueError:
-        raise NotFound() from None
-    found = (
-        Quote.objects.visible_to(actor, Perm.SUBSIDIES_VIEW)
-        .select_related("elder", "region")
-        .prefetch_related(
-            Prefetch("lines", queryset=QuoteLine.objects.select_related("version__programme"))
-        )
-        .filter(pk=pk)
-        .first()
+    return one_visible(
+        (
+            Quote.objects.visible_to(actor, Perm.SUBSIDIES_VIEW)
+            .select_related("elder", "region")
+            .prefetch_related(
+                Prefetch("lines", queryset=QuoteLine.objects.select_related("version__programme"))
+            )
+        ),
+        quote_id,
     )
-    if found is None:
-        raise NotFound()
-    return found
 
 
 def quote_present(quote: Quote) -> dict[str, Any]:
@@ -281,14 +272,7 @@ def reservation_list(*, actor: Any, elder_id: Any = None) -> QuerySet[Reservatio
 
 
 def reservation_get_for(*, actor: Any, reservation_id: Any) -> Reservation:
-    try:
-        pk = uuid.UUID(str(reservation_id))
-    except ValueError:
-        raise NotFound() from None
-    found = reservation_list(actor=actor).filter(pk=pk).first()
-    if found is None:
-        raise NotFound()
-    return found
+    return one_visible(reservation_list(actor=actor), reservation_id)
 
 
 def _uuid(value: Any) -> uuid.UUID:
@@ -315,10 +299,7 @@ def delivery_list(
 
 
 def delivery_get_for(*, actor: Any, delivery_id: Any) -> Delivery:
-    found = delivery_list(actor=actor).filter(pk=_uuid(delivery_id)).first()
-    if found is None:
-        raise NotFound()
-    return found
+    return one_visible(delivery_list(actor=actor), delivery_id)
 
 
 def claim_list(
@@ -342,10 +323,7 @@ def claim_list(
 
 
 def claim_get_for(*, actor: Any, claim_id: Any) -> Claim:
-    found = claim_list(actor=actor).filter(pk=_uuid(claim_id)).first()
-    if found is None:
-        raise NotFound()
-    return found
+    return one_visible(claim_list(actor=actor), claim_id)
 
 
 def claim_lines(claim: Claim) -> QuerySet[DeliveryShare]:
@@ -417,10 +395,7 @@ def voucher_batch_list(*, actor: Any) -> QuerySet[VoucherBatch]:
 
 
 def voucher_batch_get_for(*, actor: Any, batch_id: Any) -> VoucherBatch:
-    found = voucher_batch_list(actor=actor).filter(pk=_pk(batch_id)).first()
-    if found is None:
-        raise NotFound()
-    return found
+    return one_visible(voucher_batch_list(actor=actor), batch_id, parse=_pk)
 
 
 def voucher_batch_counts(batch: VoucherBatch) -> dict[str, int]:
@@ -446,10 +421,7 @@ def voucher_list(*, actor: Any, batch_id: Any = None, elder_id: Any = None) -> Q
 
 
 def voucher_get_for(*, actor: Any, voucher_id: Any) -> Voucher:
-    found = voucher_list(actor=actor).filter(pk=_uuid(voucher_id)).first()
-    if found is None:
-        raise NotFound()
-    return found
+    return one_visible(voucher_list(actor=actor), voucher_id)
 
 
 def tradein_list(*, actor: Any, elder_id: Any = None) -> QuerySet[TradeIn]:
@@ -460,10 +432,7 @@ def tradein_list(*, actor: Any, elder_id: Any = None) -> QuerySet[TradeIn]:
 
 
 def tradein_get_for(*, actor: Any, trade_in_id: Any) -> TradeIn:
-    found = tradein_list(actor=actor).filter(pk=_uuid(trade_in_id)).first()
-    if found is None:
-        raise NotFound()
-    return found
+    return one_visible(tradein_list(actor=actor), trade_in_id)
 
 
 # --- Stored eligibility --------------------------------------------------------------------

@@ -4,7 +4,6 @@ capabilities ask: ``qualification_valid(person, kind, on=date)``."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,8 +13,8 @@ from django.utils import timezone
 
 from silvercare.accounts.roles import Perm
 from silvercare.accounts.scoping import actor_prefixes
-from silvercare.common.errors import NotFound
 from silvercare.common.masking import mask_name
+from silvercare.common.selectors import one_visible
 from silvercare.common.text import fold_fullwidth
 from silvercare.training.choices import EXPIRING_DAYS, EnrolmentStatus, Kind
 from silvercare.training.models import (
@@ -116,19 +115,12 @@ def qualification_list(
 
 
 def qualification_get_for(*, actor: Any, qualification_id: Any) -> Qualification:
-    try:
-        pk = uuid.UUID(str(qualification_id))
-    except ValueError:
-        raise NotFound() from None
-    found = (
-        Qualification.objects.visible_to(actor, Perm.TRAINING_VIEW)
-        .select_related("region", "user")
-        .filter(pk=pk)
-        .first()
+    return one_visible(
+        Qualification.objects.visible_to(actor, Perm.TRAINING_VIEW).select_related(
+            "region", "user"
+        ),
+        qualification_id,
     )
-    if found is None:
-        raise NotFound()
-    return found
 
 
 def qualification_number_taken(
@@ -270,14 +262,7 @@ def course_list(*, actor: Any) -> QuerySet[Course]:
 
 
 def course_get_for(*, actor: Any, course_id: Any) -> Course:
-    try:
-        pk = uuid.UUID(str(course_id))
-    except ValueError:
-        raise NotFound() from None
-    found = Course.objects.visible_to(actor, Perm.TRAINING_VIEW).filter(pk=pk).first()
-    if found is None:
-        raise NotFound()
-    return found
+    return one_visible(Course.objects.visible_to(actor, Perm.TRAINING_VIEW), course_id)
 
 
 def session_list(
@@ -299,19 +284,12 @@ def session_list(
 
 
 def session_get_for(*, actor: Any, session_id: Any) -> CourseSession:
-    try:
-        pk = uuid.UUID(str(session_id))
-    except ValueError:
-        raise NotFound() from None
-    found = (
-        CourseSession.objects.visible_to(actor, Perm.TRAINING_VIEW)
-        .select_related("course", "region")
-        .filter(pk=pk)
-        .first()
+    return one_visible(
+        CourseSession.objects.visible_to(actor, Perm.TRAINING_VIEW).select_related(
+            "course", "region"
+        ),
+        session_id,
     )
-    if found is None:
-        raise NotFound()
-    return found
 
 
 def enrolments_of(session: CourseSession) -> QuerySet[Enrolment]:
@@ -324,19 +302,12 @@ def enrolments_of(session: CourseSession) -> QuerySet[Enrolment]:
 
 
 def enrolment_get_for(*, actor: Any, enrolment_id: Any) -> Enrolment:
-    try:
-        pk = uuid.UUID(str(enrolment_id))
-    except ValueError:
-        raise NotFound() from None
-    found = (
-        Enrolment.objects.visible_to(actor, Perm.TRAINING_VIEW)
-        .select_related("session__course", "session__region")
-        .filter(pk=pk)
-        .first()
+    return one_visible(
+        Enrolment.objects.visible_to(actor, Perm.TRAINING_VIEW).select_related(
+            "session__course", "session__region"
+        ),
+        enrolment_id,
     )
-    if found is None:
-        raise NotFound()
-    return found
 
 
 def enrolled_count(session: CourseSession) -> int:
@@ -408,21 +379,12 @@ def _area_prefix(session: CourseSession) -> str:
 
 
 def certificate_get_for(*, actor: Any, certificate_id: Any) -> Certificate:
-    try:
-        pk = uuid.UUID(str(certificate_id))
-    except ValueError:
-        raise NotFound() from None
-    found = (
+    return one_visible(
         Certificate.objects.filter(
-            pk=pk,
-            enrolment__in=Enrolment.objects.visible_to(actor, Perm.TRAINING_VIEW),
-        )
-        .select_related("enrolment__session__course", "region")
-        .first()
+            enrolment__in=Enrolment.objects.visible_to(actor, Perm.TRAINING_VIEW)
+        ).select_related("enrolment__session__course", "region"),
+        certificate_id,
     )
-    if found is None:
-        raise NotFound()
-    return found
 
 
 @dataclass(frozen=True)
