@@ -12,6 +12,15 @@ def regions(db: None) -> None:
     from silvercare.common import testing
 
     testing.build_regions()
+    # Rows a data migration ships are gone after a transactional test's flush; put back
+    # the ones a capability cannot work without.
+    from silvercare.assistive.classification import load_classification
+    from silvercare.assistive.models import DeviceType
+    from silvercare.homecare.services.catalogue import service_types_restore
+
+    service_types_restore()
+    if not DeviceType.objects.exists():
+        load_classification()
 
 
 @pytest.fixture

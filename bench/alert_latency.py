@@ -17,9 +17,17 @@ The observer, a separate process so its clocks are not held up by the publisher,
 * *committed*: a PostgreSQL trigger on the alert table (installed in the benchmark's own
   database only) sends ``NOTIFY`` on insert of an SOS alert; the notification is delivered
   when the transaction commits;
-* *notified*: the critical ladder's first step texts the family contact through the SMS
-  gateway (``ALERTS_GATEWAY_URL``), here an HTTP server on localhost that answers 200 at once
-  (``--gateway-delay`` makes it slow, to see what a slow gateway does to the ingest).
+* *notified* ("handed to its channel"): the critical ladder's first step texts the family
+  contact through the SMS gateway (``ALERTS_GATEWAY_URL``), here an HTTP server on localhost
+  that answers 200 at once (``--gateway-delay`` makes it slow, to see what a slow gateway
+  does to the ingest); stamped when the gateway receives the POST;
+* *attempt recorded*: a second trigger sends ``NOTIFY`` on insert of the step-0
+  ``NotificationAttempt``, delivered when the dispatcher's transaction commits (the attempt
+  and the advanced escalation step are durable).
+
+All three are measured from the moment the publisher wrote the SOS PUBLISH to its socket.
+The ingest is one ``silvercare ingest`` process with both lanes (the urgent lane a thread of
+its own), or with ``--split`` an urgent-lane process and a bulk process.
 
 Prints p50/p99/max of both, the background rate published and ingested, the machine and its
 load, and writes ``results/alert_latency.json``. Goal: p99 ≤ 50 ms, max ≤ 200 ms.
@@ -87,23 +95,36 @@ def observer(dsn: str, gateway_port: int, gateway_delay: float) -> None:
     emit("ready")
     for note in conn.notifies():
         at = time.time()
-        alert_id, serial = note.payload.split(",", 1)
-        emit(f"commit {alert_id} {serial} {at:.6f}")
+        what, alert_id, serial = note.payload.split(",", 2)
+        if what == "attempt":
+            emit(f"attempt {alert_id} {at:.6f}")
+        else:
+            emit(f"commit {alert_id} {serial} {at:.6f}")
 
 
 TRIGGER_SQL = f"""
 CREATE OR REPLACE FUNCTION bench_alert_notify() RETURNS trigger AS $$
 BEGIN
-  PERFORM pg_notify('{CHANNEL}', NEW.id::text || ',' || NEW.device_serial);
+  PERFORM pg_notify('{CHANNEL}', 'commit,' || NEW.id::text || ',' || NEW.device_serial);
   RETURN NEW;
 END $$ LANGUAGE plpgsql;
 DROP TRIGGER IF EXISTS bench_alert_notify ON alerts_alert;
 CREATE TRIGGER bench_alert_notify AFTER INSERT ON alerts_alert
   FOR EACH ROW WHEN (NEW.kind = 'sos') EXECUTE FUNCTION bench_alert_notify();
+CREATE OR REPLACE FUNCTION bench_attempt_notify() RETURNS trigger AS $$
+BEGIN
+  PERFORM pg_notify('{CHANNEL}', 'attempt,' || NEW.alert_id::text || ',');
+  RETURN NEW;
+END $$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS bench_attempt_notify ON alerts_notificationattempt;
+CREATE TRIGGER bench_attempt_notify AFTER INSERT ON alerts_notificationattempt
+  FOR EACH ROW WHEN (NEW.step = 0) EXECUTE FUNCTION bench_attempt_notify();
 """
 DROP_TRIGGER_SQL = """
 DROP TRIGGER IF EXISTS bench_alert_notify ON alerts_alert;
 DROP FUNCTION IF EXISTS bench_alert_notify();
+DROP TRIGGER IF EXISTS bench_attempt_notify ON alerts_notificationattempt;
+DROP FUNCTION IF EXISTS bench_attempt_notify();
 """
 
 
@@ -114,6 +135,7 @@ class Observer:
         self.gateway_port = gateway_port
         self.committed: dict[str, tuple[str, float]] = {}  # serial -> (alert id, t)
         self.notified: dict[str, float] = {}  # alert id -> first t
+        self.recorded: dict[str, float] = {}  # alert id -> first attempt row committed
         self.proc = subprocess.Popen(  # noqa: S603
             [
                 sys.executable,
@@ -138,6 +160,8 @@ class Observer:
                 self.committed.setdefault(parts[2], (parts[1], float(parts[3])))
             elif parts[0] == "gateway":
                 self.notified.setdefault(parts[1], float(parts[2]))
+            elif parts[0] == "attempt":
+                self.recorded.setdefault(parts[1], float(parts[2]))
 
     def close(self) -> None:
         self.proc.terminate()
@@ -202,10 +226,11 @@ def worker_env(port: int, **extra: str) -> dict[str, str]:
     }
 
 
-def start_worker(env: dict[str, str], client_id: str) -> subprocess.Popen[bytes]:
-    """One ``silvercare ingest`` worker with the product's default batch size and window."""
+def start_worker(env: dict[str, str], client_id: str, *extra: str) -> subprocess.Popen[bytes]:
+    """One ``silvercare ingest`` worker with the product's default batch size and window
+    (both lanes, unless ``extra`` says ``--lanes …``)."""
     return subprocess.Popen(  # noqa: S603
-        [str(ROOT / ".venv" / "bin" / "silvercare"), "ingest", "--client-id", client_id],
+        [str(ROOT / ".venv" / "bin" / "silvercare"), "ingest", "--client-id", client_id, *extra],
         env=env,
         stdout=subprocess.DEVNULL,
     )
@@ -214,7 +239,7 @@ def start_worker(env: dict[str, str], client_id: str) -> subprocess.Popen[bytes]
 def wait_subscribed(port: int, devices: list[tuple[str, str]]) -> None:
     """Publish probes until the worker stores one."""
     before = base._accepted()
-    deadline = time.time() + 60
+    deadline = time.time() + 180  # two Django processes starting on a busy machine
     n = 0
     while base._accepted() == before:
         n += 1
@@ -313,7 +338,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             ALERTS_GATEWAY_URL=f"http://127.0.0.1:{gateway_port}/sms",
             ALERTS_GATEWAY_TIMEOUT=str(max(3.0, args.gateway_delay + 2)),
         )
-        worker = start_worker(env, "bench-alert-latency")
+        if args.split:
+            urgent = start_worker(env, "bench-alert-latency-u", "--lanes", "urgent")
+            time.sleep(1.0)
+            worker = start_worker(env, "bench-alert-latency", "--lanes", "bulk")
+        else:
+            urgent = None
+            worker = start_worker(env, "bench-alert-latency")
         published: dict[str, float] = {}
         try:
             wait_subscribed(port, devices)
@@ -347,10 +378,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 time.sleep(0.1)
             backlog = len(background) + len(presses) - (base._accepted() - accepted_before)
         finally:
-            worker.send_signal(signal.SIGTERM)
-            worker.wait(30)
+            for proc in (worker, urgent):
+                if proc is not None:
+                    proc.send_signal(signal.SIGTERM)
+                    proc.wait(30)
             watcher.close()
-            base._forget_session(port, "bench-alert-latency")
+            for client_id in ("bench-alert-latency", "bench-alert-latency-urgent"):
+                base._forget_session(port, client_id)
+            base._forget_session(port, "bench-alert-latency-u-urgent")
             broker.terminate()
             broker.wait(10)
             with connection.cursor() as cursor:
@@ -358,6 +393,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     load_after = loadavg()
     to_commit: list[float] = []
     to_notify: list[float] = []
+    to_record: list[float] = []
     missing: list[str] = []
     for serial, sent_at in published.items():
         seen = watcher.committed.get(serial)
@@ -368,6 +404,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         to_commit.append((committed - sent_at) * 1000)
         if alert_id in watcher.notified:
             to_notify.append((watcher.notified[alert_id] - sent_at) * 1000)
+        if alert_id in watcher.recorded:
+            to_record.append((watcher.recorded[alert_id] - sent_at) * 1000)
     alert_ids = [a for a, _t in watcher.committed.values()]
     first_attempts = {
         str(a.alert_id): a
@@ -386,8 +424,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "ingested": ingested,
         "backlog_after_drain": backlog,
         "gateway_delay_s": args.gateway_delay,
+        "urgent_lane": "own process" if args.split else "thread of the ingest process",
         "publish_to_committed": summary(to_commit),
         "publish_to_notified": summary(to_notify),
+        "publish_to_attempt_recorded": summary(to_record),
         "sos_without_alert": missing,
         "sos_alerts": Alert.objects.filter(pk__in=alert_ids).count(),
         "first_attempt_outcomes": outcomes,
@@ -408,6 +448,11 @@ def main() -> None:
     parser.add_argument("--devices", type=int, default=400)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
+        "--split",
+        action="store_true",
+        help="the urgent lane in a process of its own (--lanes urgent / --lanes bulk)",
+    )
+    parser.add_argument(
         "--drain", type=float, default=60, help="wait at most SECONDS for late SOS after the load"
     )
     parser.add_argument("--observe", nargs=2, metavar=("GATEWAY_PORT", "DELAY"))
@@ -419,6 +464,7 @@ def main() -> None:
     base.setup_django()
     result = run(args)
     c, n = result["publish_to_committed"], result["publish_to_notified"]
+    r = result["publish_to_attempt_recorded"]
     m = result["machine"]
     print(
         f"background: target {args.rate:,.0f} msg/s, published "
@@ -429,6 +475,8 @@ def main() -> None:
         f"max {c['max_ms']} ms (n={c['n']})\n"
         f"SOS publish → SMS gateway handed:   p50 {n['p50_ms']} ms, p99 {n['p99_ms']} ms, "
         f"max {n['max_ms']} ms (n={n['n']})\n"
+        f"SOS publish → attempt row committed: p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms, "
+        f"max {r['max_ms']} ms (n={r['n']})\n"
         f"SOS without an alert: {len(result['sos_without_alert'])}; first attempts "
         f"{result['first_attempt_outcomes']}\n"
         f"machine: {m['cpu']}, {m['cpus']} cores, PostgreSQL {m['postgresql']}, "

@@ -82,6 +82,10 @@ def world(regions: None) -> dict[str, Any]:
     )
     subsidy = _subsidy_records(user, elder)
     training = _training_records(user, contact)
+    adaptation = _adaptation_records(ctx, elder)
+    homecare = _homecare_records(user, elder)
+    rental = _rental_records(elder)
+    assistive = _assistive_records(elder)
     from silvercare.alerts.services import alert_raise
 
     alert = alert_raise(
@@ -107,8 +111,14 @@ def world(regions: None) -> dict[str, Any]:
             "code": COMMUNITY_A1,
             "alert_id": str(alert.alert_id),
             "device_id": str(device.pk),
+            "section": "geofence",
             **subsidy,
             **training,
+            "adaptation_case_id": adaptation["adaptation_case_id"],
+            "adaptation_item_id": adaptation["adaptation_item_id"],
+            **homecare,
+            **rental,
+            **assistive,
         },
         "body_ids": {
             "elder_id": str(elder.pk),
@@ -118,6 +128,7 @@ def world(regions: None) -> dict[str, Any]:
             "trade_in_id": subsidy["trade_in_id"],
             "course_id": training["course_id"],
             "assignee_id": user.pk,
+            "contractor_id": adaptation["contractor_id"],
         },
         "assessment": assessment,
     }
@@ -241,6 +252,186 @@ def _training_records(user: Any, contact: Any) -> dict[str, Any]:
         "session_id": str(session.pk),
         "enrolment_id": str(enrolment.pk),
         "qualification_id": str(qualification.pk),
+    }
+
+
+def _adaptation_records(ctx: AuditContext, elder: Any) -> dict[str, Any]:
+    """A home-adaptation case of the elder with a plan item, and a street-A contractor."""
+    from silvercare.adaptation import services as adaptation
+
+    case = adaptation.case_open(ctx=ctx, elder=elder)
+    item = adaptation.plan_item_add(ctx=ctx, case=case, code="R13", quantity=2)
+    contractor = adaptation.contractor_create(ctx=ctx, region_code=STREET_A, name="适老化工程队")
+    return {
+        "adaptation_case_id": str(case.pk),
+        "adaptation_item_id": str(item.pk),
+        "contractor_id": str(contractor.pk),
+    }
+
+
+def _homecare_records(user: Any, elder: Any) -> dict[str, Any]:
+    """A street-A care provider (the fuzzer is not its admin) with a caregiver, an order of
+    the elder with its visit and a complaint, a family care bed and a day plan."""
+    from silvercare.common.testing import make_user
+    from silvercare.homecare import services as care
+    from silvercare.homecare.models import ServiceType
+    from silvercare.homecare.services import community
+
+    officer = AuditContext(actor=make_user("civil_affairs", STREET_A, "fuzz_care_officer"))
+    provider = care.provider_create(ctx=officer, name="护理站", region_code=STREET_A)
+    admin = AuditContext(actor=make_user("care_provider_admin", STREET_A, "fuzz_care_admin"))
+    care.provider_staff_link(ctx=officer, provider=provider, user=admin.actor)
+    caregiver = care.caregiver_create(
+        ctx=admin, provider=provider, name="护理员", home_lat=22.55, home_lon=114.09
+    )
+    day = timezone.localdate() + dt.timedelta(days=1)
+    order = care.order_create(
+        ctx=AuditContext(actor=user),
+        elder=elder,
+        service_type=ServiceType.objects.get(code="comfort"),
+        provider=provider,
+        first_date=day,
+        window_start=540,
+        window_end=720,
+    )
+    care.order_accept(ctx=admin, order=order)
+    plan = care.plan_day(ctx=admin, provider=provider, day=day, time_limit=1)
+    visit = order.visits.get()
+    complaint = care.complaint_open(
+        ctx=AuditContext(actor=user), visit=visit, by="family", text="投诉"
+    )
+    bed = community.care_bed_create(
+        ctx=AuditContext(actor=user),
+        elder=elder,
+        provider=provider,
+        contract_number="JTCW-FUZZ",
+        starts_on=day,
+        visits_per_month=4,
+    )
+    return {
+        "provider_id": str(provider.pk),
+        "caregiver_id": str(caregiver.pk),
+        "order_id": str(order.pk),
+        "visit_id": str(visit.pk),
+        "complaint_id": str(complaint.pk),
+        "care_bed_id": str(bed.pk),
+        "plan_id": str(plan.pk),
+    }
+
+
+def _assistive_records(elder: Any) -> dict[str, Any]:
+    """A listed product with an admission and a fitting of the elder (by a qualified
+    consultant; the fuzzer, a community worker, only reads them)."""
+    from silvercare.assistive import services as assistive
+    from silvercare.assistive.models import Enterprise
+    from silvercare.common.testing import make_user
+    from silvercare.training.services import qualification_record
+
+    curator = AuditContext(actor=make_user("civil_affairs", STREET_A, "fuzz_at_curator"))
+    vendor = make_user("enterprise", STREET_A, "fuzz_at_vendor")
+    enterprise = Enterprise.objects.create(name="模糊康复器械厂")
+    enterprise.members.add(vendor)
+    product = assistive.product_save(
+        ctx=curator,
+        enterprise=enterprise,
+        values=assistive.ProductValues(
+            brand="模糊",
+            model="AT-F",
+            name="手杖",
+            device_type_code="12 03 03",
+            specifications={"height_min_cm": 70, "height_max_cm": 90, "max_user_weight_kg": 100},
+            sale_price_fen=9000,
+        ),
+    )
+    admission = assistive.admission_apply(ctx=AuditContext(actor=vendor), product=product)
+    for step in ("qualified", "reviewed", "notice"):
+        admission = assistive.admission_advance(
+            ctx=curator, admission=admission, to=step, reason=""
+        )
+    assistive.admission_advance(
+        ctx=curator,
+        admission=admission,
+        to="listed",
+        reason="",
+        on=timezone.localdate() + dt.timedelta(days=30),
+    )
+    consultant = make_user("at_consultant", STREET_A, "fuzz_at_consultant")
+    qualification_record(
+        ctx=AuditContext(actor=None),
+        kind="at_consultant",
+        user=consultant,
+        number="FUZZ-AT-1",
+        valid_from=dt.date(2025, 1, 1),
+        check_actor=False,
+    )
+    fitting = assistive.fitting_record(
+        ctx=AuditContext(actor=consultant),
+        elder=elder,
+        values=assistive.FittingValues(
+            product_id=product.pk,
+            fitted_on=timezone.localdate(),
+            training_elder="起坐练习",
+            signed_name="模糊测试",
+            signature_confirmed=True,
+        ),
+    )
+    return {
+        "product_id": str(product.pk),
+        "admission_id": str(admission.pk),
+        "fitting_id": str(fitting.pk),
+        "day": 7,
+    }
+
+
+def _rental_records(elder: Any) -> dict[str, Any]:
+    """A street-A rental point (the fuzzer only views it) with a unit leased to the elder,
+    one in repair with an incident report, and a recall with its order."""
+    from silvercare.assistive.models import DeviceType, Enterprise, Product
+    from silvercare.common.testing import make_user
+    from silvercare.rental import services as rental
+
+    device_type = DeviceType.objects.get_or_create(
+        code="12 06 98",
+        defaults={"iso_class": "12", "level": "division", "name_zh": "助行", "name_en": "W"},
+    )[0]
+    product = Product.objects.create(
+        enterprise=Enterprise.objects.get_or_create(name="模糊辅具厂")[0],
+        brand="模糊",
+        model="F-1",
+        name="助行器",
+        device_type=device_type,
+        monthly_rent_fen=100,
+        rentable=True,
+    )
+    ctx = AuditContext(actor=make_user("rental_operator", STREET_A, "fuzz_rental_op"))
+    point = rental.point_create(
+        ctx=ctx, name="租赁点", kind="street", region_code=STREET_A, operator="运营"
+    )
+    unit = rental.unit_register(ctx=ctx, point=point, product=product, serial="FZ-1")
+    spare = rental.unit_register(ctx=ctx, point=point, product=product, serial="FZ-2")
+    lease = rental.lease_open(
+        ctx=ctx, elder=elder, unit=unit, starts_on=timezone.localdate(), months=2
+    )
+    repair = rental.repair_open(ctx=ctx, unit=spare, fault="刹车")
+    incident = rental.incident_report(
+        ctx=ctx,
+        unit=unit,
+        kind="malfunction",
+        severity="minor",
+        occurred_on=timezone.localdate(),
+        description="刹车松动",
+    )
+    officer = AuditContext(actor=make_user("civil_affairs", "440304000000", "fuzz_rental_off"))
+    recall = rental.recall_create(
+        ctx=officer, product=product, region_code="440304000000", reference="FZ-R", reason="锁扣"
+    )
+    return {
+        "unit_id": unit.pk,
+        "lease_id": str(lease.pk),
+        "recall_id": recall.pk,
+        "recall_order_id": recall.orders.get(unit=unit).pk,
+        "repair_id": repair.pk,
+        "incident_id": str(incident.pk),
     }
 
 

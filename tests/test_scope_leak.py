@@ -67,6 +67,10 @@ def secret_world(worker: Any, other_worker: Any) -> dict[str, Any]:
     )
     subsidy = _subsidy_world(worker, elder)
     training = _training_world(worker, contact)
+    homecare = _homecare_world(worker, elder)
+    adaptation = _adaptation_world(worker, elder)
+    rental = _rental_world(worker, elder)
+    assistive = _assistive_world(worker, elder)
     from silvercare.alerts.services import alert_raise
 
     alert = alert_raise(
@@ -90,8 +94,13 @@ def secret_world(worker: Any, other_worker: Any) -> dict[str, Any]:
             "assessment_id": str(assessment.pk),
             **subsidy,
             **training,
+            **homecare,
+            **adaptation,
+            **rental,
+            **assistive,
             "alert_id": str(alert.alert_id),
             "device_id": str(device.pk),
+            "section": "device",
             "action": "submit",
         },
         "markers": [
@@ -107,6 +116,15 @@ def secret_world(worker: Any, other_worker: Any) -> dict[str, Any]:
             "绝密补贴",
             "绝密培训",
             "JM-CERT-1",
+            "绝密护理员",
+            "绝密投诉",
+            "绝密扶手",
+            "绝密装修队",
+            "绝密药片",
+            "绝密租赁故障",
+            "绝密验配",
+            "绝密需求",
+            "绝密建议",
         ],
         "outsider": client_for(other_worker),
     }
@@ -156,6 +174,248 @@ def _training_world(worker: Any, contact: Any) -> dict[str, str]:
         "enrolment_id": str(enrolment.pk),
         "qualification_id": str(qualification.pk),
         "certificate_id": str(certificate.pk),
+    }
+
+
+ADAPTATION_IDS = ("adaptation_case_id", "adaptation_item_id", "adaptation_photo_id")
+
+
+def _adaptation_world(worker: Any, elder: Any) -> dict[str, str]:
+    """A planned home-adaptation case of the secret elder with a photo and a contractor."""
+    from silvercare.adaptation import services as adaptation
+    from silvercare.adaptation.checklist import checklist
+
+    ctx = AuditContext(actor=worker)
+    case = adaptation.case_open(ctx=ctx, elder=elder)
+    adaptation.checklist_record(
+        ctx=ctx,
+        case=case,
+        answers=[adaptation.AnswerIn(q.code, "hazard") for q in checklist().questions],
+    )
+    item = adaptation.plan_item_add(
+        ctx=ctx, case=case, name="绝密扶手", quantity=1, unit_price_fen=100
+    )
+    contractor = adaptation.contractor_create(
+        ctx=ctx, region_code=COMMUNITY_A1[:9] + "000", name="绝密装修队"
+    )
+    adaptation.contractor_assign(ctx=ctx, case=case, contractor=contractor)
+    adaptation.case_plan(ctx=ctx, case=case)
+    photo = adaptation.photo_add(
+        ctx=ctx, case=case, content=b"\x89PNG\r\n\x1a\n", stage="checklist", question="floor_slip"
+    )
+    return {
+        "adaptation_case_id": str(case.pk),
+        "adaptation_item_id": str(item.pk),
+        "adaptation_photo_id": str(photo.pk),
+    }
+
+
+ASSISTIVE_IDS = ("admission_id", "fitting_id")
+
+
+def _assistive_world(worker: Any, elder: Any) -> dict[str, str]:
+    """A listed product fitted to the secret elder by a Futian consultant (with a declared
+    need and a recommendation decision), and an admission in progress."""
+    from django.utils import timezone
+
+    from silvercare.assistive import services as assistive
+    from silvercare.assistive.models import DeviceType, Enterprise
+    from silvercare.common.testing import make_user
+    from silvercare.training.services import qualification_record
+
+    curator = AuditContext(actor=make_user("civil_affairs", "440304000000", "scope_at_curator"))
+    vendor = make_user("enterprise", "440304000000", "scope_at_vendor")
+    enterprise = Enterprise.objects.create(name="绝密康复器械厂")
+    enterprise.members.add(vendor)
+    product = assistive.product_save(
+        ctx=curator,
+        enterprise=enterprise,
+        values=assistive.ProductValues(
+            brand="绝密",
+            model="AT-1",
+            name="四脚手杖",
+            device_type_code="12 03 16",
+            specifications={"height_min_cm": 70, "height_max_cm": 90, "max_user_weight_kg": 100},
+            sale_price_fen=9000,
+        ),
+    )
+    admission = assistive.admission_apply(ctx=AuditContext(actor=vendor), product=product)
+    for step in ("qualified", "reviewed", "notice"):
+        admission = assistive.admission_advance(
+            ctx=curator, admission=admission, to=step, reason=""
+        )
+    assistive.admission_advance(
+        ctx=curator,
+        admission=admission,
+        to="listed",
+        reason="",
+        on=timezone.localdate() + dt.timedelta(days=30),
+    )
+    consultant = make_user("at_consultant", "440304000000", "scope_at_consultant")
+    qualification_record(
+        ctx=AuditContext(actor=None),
+        kind="at_consultant",
+        user=consultant,
+        number="SCOPE-AT-1",
+        valid_from=dt.date(2025, 1, 1),
+        check_actor=False,
+    )
+    cctx = AuditContext(actor=consultant)
+    assistive.need_declare(ctx=cctx, elder=elder, need="fall_history", note="绝密需求")
+    assistive.recommendation_decide(
+        ctx=cctx,
+        elder=elder,
+        device_type=DeviceType.objects.get(code="22 27 18"),
+        status="added",
+        note="绝密建议",
+    )
+    fitting = assistive.fitting_record(
+        ctx=cctx,
+        elder=elder,
+        values=assistive.FittingValues(
+            product_id=product.pk,
+            fitted_on=timezone.localdate(),
+            training_elder="绝密验配",
+            signed_name="绝密老人",
+            signature_confirmed=True,
+        ),
+    )
+    return {
+        "product_id": str(product.pk),
+        "admission_id": str(admission.pk),
+        "fitting_id": str(fitting.pk),
+        "day": "7",
+    }
+
+
+RENTAL_IDS = ("unit_id", "lease_id", "recall_id", "recall_order_id", "repair_id", "incident_id")
+
+
+def _rental_world(worker: Any, elder: Any) -> dict[str, str]:
+    """A street-A rental point with a unit leased to the secret elder, another in repair
+    with an incident report, and a Futian recall with its pickup order."""
+    from django.utils import timezone
+
+    from silvercare.assistive.models import DeviceType, Enterprise, Product
+    from silvercare.common.testing import STREET_A, make_user
+    from silvercare.rental import services as rental
+
+    device_type = DeviceType.objects.get_or_create(
+        code="12 06 99",
+        defaults={"iso_class": "12", "level": "division", "name_zh": "助行", "name_en": "W"},
+    )[0]
+    product = Product.objects.create(
+        enterprise=Enterprise.objects.get_or_create(name="绝密辅具厂")[0],
+        brand="绝密",
+        model="R-1",
+        name="助行器",
+        device_type=device_type,
+        monthly_rent_fen=100,
+        rentable=True,
+    )
+    ctx = AuditContext(actor=make_user("rental_operator", STREET_A, "scope_rental_op"))
+    point = rental.point_create(
+        ctx=ctx, name="绝密租赁点", kind="street", region_code=STREET_A, operator="绝密运营"
+    )
+    unit = rental.unit_register(ctx=ctx, point=point, product=product, serial="SECRET-R-1")
+    spare = rental.unit_register(ctx=ctx, point=point, product=product, serial="SECRET-R-2")
+    lease = rental.lease_open(
+        ctx=ctx, elder=elder, unit=unit, starts_on=timezone.localdate(), months=2
+    )
+    repair = rental.repair_open(ctx=ctx, unit=spare, fault="绝密租赁故障")
+    incident = rental.incident_report(
+        ctx=ctx,
+        unit=unit,
+        kind="injury",
+        severity="minor",
+        occurred_on=timezone.localdate(),
+        description="绝密租赁故障",
+    )
+    officer = make_user("civil_affairs", "440304000000", "scope_rental_officer")
+    recall = rental.recall_create(
+        ctx=AuditContext(actor=officer),
+        product=product,
+        region_code="440304000000",
+        reference="SECRET-RECALL",
+        reason="绝密租赁故障",
+    )
+    return {
+        "unit_id": str(unit.pk),
+        "lease_id": str(lease.pk),
+        "recall_id": str(recall.pk),
+        "recall_order_id": str(recall.orders.get(unit=unit).pk),
+        "repair_id": str(repair.pk),
+        "incident_id": str(incident.pk),
+    }
+
+
+HOMECARE_IDS = (
+    "provider_id",
+    "caregiver_id",
+    "order_id",
+    "visit_id",
+    "complaint_id",
+    "care_bed_id",
+    "plan_id",
+)
+
+
+def _homecare_world(worker: Any, elder: Any) -> dict[str, str]:
+    """A Futian care provider with a caregiver, an accepted and planned order of the secret
+    elder, a complaint about its visit, a family care bed and the day's plan."""
+    from django.utils import timezone
+
+    from silvercare.common.testing import make_user
+    from silvercare.homecare import services as care
+    from silvercare.homecare.models import ServiceType
+    from silvercare.homecare.services import community
+
+    officer = AuditContext(actor=make_user("civil_affairs", "440304000000", "scope_care_officer"))
+    provider = care.provider_create(
+        ctx=officer, name="绝密护理站", region_code="440304000000", served=["440304000000"]
+    )
+    admin = make_user("care_provider_admin", "440304000000", "scope_care_admin")
+    care.provider_staff_link(ctx=officer, provider=provider, user=admin)
+    caregiver = care.caregiver_create(
+        ctx=AuditContext(actor=admin),
+        provider=provider,
+        name="绝密护理员",
+        home_lat=22.55,
+        home_lon=114.09,
+        skills=["cleaning"],
+    )
+    day = timezone.localdate() + dt.timedelta(days=1)
+    order = care.order_create(
+        ctx=AuditContext(actor=worker),
+        elder=elder,
+        service_type=ServiceType.objects.get(code="cleaning"),
+        provider=provider,
+        first_date=day,
+        window_start=540,
+        window_end=720,
+    )
+    care.order_accept(ctx=AuditContext(actor=admin), order=order)
+    plan = care.plan_day(ctx=AuditContext(actor=admin), provider=provider, day=day, time_limit=1)
+    visit = order.visits.get()
+    complaint = care.complaint_open(
+        ctx=AuditContext(actor=worker), visit=visit, by="family", text="绝密投诉"
+    )
+    bed = community.care_bed_create(
+        ctx=AuditContext(actor=worker),
+        elder=elder,
+        provider=provider,
+        contract_number="JTCW-SECRET",
+        starts_on=day,
+        visits_per_month=4,
+    )
+    return {
+        "provider_id": str(provider.pk),
+        "caregiver_id": str(caregiver.pk),
+        "order_id": str(order.pk),
+        "visit_id": str(visit.pk),
+        "complaint_id": str(complaint.pk),
+        "care_bed_id": str(bed.pk),
+        "plan_id": str(plan.pk),
     }
 
 
@@ -266,6 +526,9 @@ def _monitoring_world(worker: Any, elder: Any) -> Any:
         ctx=ctx, serial="SECRET-DEV-7", type="watch", region_code=COMMUNITY_A1
     ).device
     device_bind(ctx=ctx, device=device, elder=elder)
+    from silvercare.monitoring.services import health_profile_save
+
+    health_profile_save(ctx=ctx, elder=elder, conditions=["copd"], medications=["绝密药片"])
     now = timezone.now().isoformat()
     payload = f'{{"kind": "hr", "id": "leak-1", "ts": "{now}", "bpm": 131}}'.encode()
     assert ingest_batch([RawMessage(serial="SECRET-DEV-7", payload=payload)]).counts["accepted"]
@@ -303,6 +566,10 @@ def test_every_page_hides_foreign_records(secret_world: dict[str, Any]) -> None:
                 "device_id",
                 *SUBSIDY_IDS,
                 *TRAINING_IDS,
+                *HOMECARE_IDS,
+                *ADAPTATION_IDS,
+                *RENTAL_IDS,
+                *ASSISTIVE_IDS,
             )
         )
         for method in ("get", "post"):
@@ -346,6 +613,10 @@ def test_every_api_operation_hides_foreign_records(secret_world: dict[str, Any])
                     "device_id",
                     *SUBSIDY_IDS,
                     *TRAINING_IDS,
+                    *HOMECARE_IDS,
+                    *ADAPTATION_IDS,
+                    *RENTAL_IDS,
+                    *ASSISTIVE_IDS,
                 )
             ):
                 assert response.status_code in (404, 422), (method, url, response.status_code)

@@ -86,7 +86,13 @@ SPEC = {
     "chest": WindowSpec(pre_s=2.0, post_s=3.0, candidate_g=1.4),
 }
 GBT = {"n_estimators": 150, "max_depth": 3, "learning_rate": 0.1, "subsample": 0.8}
-FALL_WEIGHT = 5.0  # a missed fall costs more than a false alarm window
+# A missed fall costs more than a false alarm window. Wrist: 10, chosen by leave-subjects-out
+# (docs/fall-detection.md, "Wrist"); the others keep 5.
+FALL_WEIGHT: dict[str, float] = {"waist": 5.0, "wrist": 10.0, "chest": 5.0}
+# How the alarm threshold is placed on the out-of-fold recording scores (see choose_threshold):
+# "youden" maximises sensitivity + specificity; a number is a specificity target: the lowest
+# threshold whose out-of-fold specificity reaches it (the most sensitive one that does).
+THRESHOLD_RULE: dict[str, str | float] = {"waist": "youden", "wrist": "youden", "chest": "youden"}
 
 
 @dataclass
@@ -153,7 +159,7 @@ def build_table(recordings: list[datasets.Recording], spec: WindowSpec) -> Table
 
 
 def initial_labels(
-    table: Table, rows: np.ndarray, key: np.ndarray
+    table: Table, rows: np.ndarray, key: np.ndarray, fall_weight: float = 5.0
 ) -> tuple[np.ndarray, np.ndarray]:
     """y and weights for ``rows``: the fall recordings' best candidate by ``key`` is 1, their
     other candidates weigh 0, every daily-activity candidate is 0 with weight 1."""
@@ -168,7 +174,7 @@ def initial_labels(
     first[1:] = rec[order][1:] != rec[order][:-1]
     best = order[first & fall_rows[order]]
     y[best] = 1
-    w[best] = FALL_WEIGHT
+    w[best] = fall_weight
     return y, w
 
 
@@ -179,10 +185,12 @@ def fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, seed: int = 0) -> GradientB
     return model
 
 
-def oof_scores(table: Table, rows: np.ndarray, key: np.ndarray, folds: int = 5) -> np.ndarray:
+def oof_scores(
+    table: Table, rows: np.ndarray, key: np.ndarray, fall_weight: float, folds: int = 5
+) -> np.ndarray:
     """Out-of-fold decision values for ``rows``, grouped by subject."""
     groups = table.subjects()[table.rec[rows]]
-    y, w = initial_labels(table, rows, key)
+    y, w = initial_labels(table, rows, key, fall_weight)
     scores = np.zeros(len(rows))
     splitter = GroupKFold(n_splits=min(folds, len(set(groups))))
     for train, test in splitter.split(table.x[rows], y, groups):
@@ -198,10 +206,13 @@ def recording_max(table: Table, rows: np.ndarray, scores: np.ndarray) -> dict[in
     return best
 
 
-def choose_threshold(table: Table, rec_ids: np.ndarray, best: dict[int, float]) -> float:
-    """Youden's rule on out-of-fold recording scores: the threshold that maximises
-    sensitivity + specificity, placed halfway between the two recording scores around it (ties
-    go to the more sensitive side). Recordings without a candidate never alarm."""
+def choose_threshold(
+    table: Table, rec_ids: np.ndarray, best: dict[int, float], rule: str | float = "youden"
+) -> float:
+    """The alarm threshold from out-of-fold recording scores, halfway between the two
+    recording scores around it. ``"youden"``: the one that maximises sensitivity + specificity
+    (ties go to the more sensitive side); a number: the lowest one whose specificity reaches
+    it. Recordings without a candidate never alarm."""
     scores = np.array([best.get(int(i), -np.inf) for i in rec_ids])
     is_fall = np.array([table.recordings[int(i)].is_fall for i in rec_ids])
     finite = np.unique(scores[np.isfinite(scores)])
@@ -209,6 +220,11 @@ def choose_threshold(table: Table, rec_ids: np.ndarray, best: dict[int, float]) 
         raise SystemExit("no candidate in the training recordings")
     cuts = np.concatenate([[finite[0] - 1.0], (finite[1:] + finite[:-1]) / 2, [finite[-1] + 1.0]])
     n_falls, n_adls = max(int(is_fall.sum()), 1), max(int((~is_fall).sum()), 1)
+    if rule != "youden":
+        for cut in cuts:  # ascending: the first that is specific enough is the most sensitive
+            if (~(scores >= cut) & ~is_fall).sum() / n_adls >= float(rule):
+                return float(cut)
+        return float(cuts[-1])
     best_cut, best_j = float(cuts[0]), -np.inf
     for cut in cuts:
         alarm = scores >= cut
@@ -219,18 +235,18 @@ def choose_threshold(table: Table, rec_ids: np.ndarray, best: dict[int, float]) 
 
 
 def train_placement(
-    table: Table, rec_ids: np.ndarray
+    table: Table, rec_ids: np.ndarray, rule: str | float = "youden", fall_weight: float = 5.0
 ) -> tuple[GradientBoostingClassifier, float, dict]:
     """Fit a model and choose its threshold using only the recordings ``rec_ids``."""
     rows = np.flatnonzero(np.isin(table.rec, rec_ids))
     # Round 1: the highest peak marks the fall; round 2: the highest out-of-fold score does.
-    scores1 = oof_scores(table, rows, table.peak)
+    scores1 = oof_scores(table, rows, table.peak, fall_weight)
     key = np.full(len(table.peak), -np.inf)
     key[rows] = scores1
-    scores2 = oof_scores(table, rows, key)
+    scores2 = oof_scores(table, rows, key, fall_weight)
     best = recording_max(table, rows, scores2)
-    threshold = choose_threshold(table, rec_ids, best)
-    y, w = initial_labels(table, rows, key)
+    threshold = choose_threshold(table, rec_ids, best, rule)
+    y, w = initial_labels(table, rows, key, fall_weight)
     model = fit(table.x[rows], y, w)
     falls = [i for i in rec_ids if table.recordings[i].is_fall]
     adls = [i for i in rec_ids if not table.recordings[i].is_fall]
@@ -374,8 +390,12 @@ def save(
             **metadata,
             "method": "gradient-boosted trees on 16 window features (scripts/falls/train.py)",
             "hyperparameters": GBT,
-            "fall_weight": FALL_WEIGHT,
-            "threshold_rule": "Youden (max sensitivity + specificity) on out-of-fold scores",
+            "fall_weight": FALL_WEIGHT[placement],
+            "threshold_rule": (
+                "Youden (max sensitivity + specificity) on out-of-fold scores"
+                if THRESHOLD_RULE[placement] == "youden"
+                else f"lowest threshold with out-of-fold specificity >= {THRESHOLD_RULE[placement]}"
+            ),
             "versions": {
                 "python": platform.python_version(),
                 "numpy": np.__version__,
@@ -405,7 +425,9 @@ def train_waist(data: Path, cache: Path, out: Path) -> None:
     rows = np.arange(len(table.x))
     print(f"  {len(recordings)} recordings, {len(rows)} candidates")
     started = time.time()
-    model, threshold, cv = train_placement(table, np.arange(len(recordings)))
+    model, threshold, cv = train_placement(
+        table, np.arange(len(recordings)), THRESHOLD_RULE["waist"], FALL_WEIGHT["waist"]
+    )
     print(f"  trained in {time.time() - started:.0f} s; out-of-fold at the threshold: {cv}")
     save(
         "waist",
@@ -452,14 +474,18 @@ def train_umafall(placement: str, data: Path, cache: Path, out: Path) -> None:
     ):
         held_out = sorted(set(rec_subject[test_recs]))
         test_rows = all_rows[np.isin(table.rec, test_recs)]
-        model, threshold, _ = train_placement(table, train_recs)
+        model, threshold, _ = train_placement(
+            table, train_recs, THRESHOLD_RULE[placement], FALL_WEIGHT[placement]
+        )
         scores = model.decision_function(table.x[test_rows]) if len(test_rows) else np.zeros(0)
         fold_outcomes = outcomes_for(table, test_rows, scores, threshold, test_recs)
         outcomes.extend(fold_outcomes)
         print(f"  fold {fold}: held out {', '.join(held_out)}, threshold {threshold:.2f}")
     print(f"  leave-subjects-out, {OUTER_FOLDS} folds ({time.time() - started:.0f} s):")
     loso = describe("leave-subjects-out", outcomes)
-    model, threshold, cv = train_placement(table, np.arange(len(recordings)))
+    model, threshold, cv = train_placement(
+        table, np.arange(len(recordings)), THRESHOLD_RULE[placement], FALL_WEIGHT[placement]
+    )
     print(f"  final model, out-of-fold at the threshold: {cv}")
     save(
         placement,

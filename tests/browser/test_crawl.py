@@ -92,7 +92,29 @@ ALLOWED_WORDS = {
 # (path pattern, check, text the problem's detail contains) → who fixes it. Remove an entry
 # when its fix lands; the test fails on an entry that no longer matches anything, so the list
 # can only shrink.
-KNOWN_FAILURES: dict[tuple[str, str, str], str] = {}
+_RENTAL_AUDIT = (
+    "rental writes English audit summaries and change keys; the audit page needs a rental "
+    "presenter reading structured audit data (left open on 2026-12-01)"
+)
+KNOWN_FAILURES: dict[tuple[str, str, str], str] = {
+    ("/audit/", "text", "unit SZ"): _RENTAL_AUDIT,
+    ("/audit/", "text", "lease of unit"): _RENTAL_AUDIT,
+    ("/audit/", "text", "lease returned"): _RENTAL_AUDIT,
+    ("/audit/", "text", "malfunction report"): _RENTAL_AUDIT,
+    ("/audit/", "text", "notices for"): _RENTAL_AUDIT,
+    ("/audit/", "text", "recall SZ"): _RENTAL_AUDIT,
+    ("/audit/", "text", "repair opened"): _RENTAL_AUDIT,
+    ("/audit/", "text", "fen elder pays"): _RENTAL_AUDIT,
+    ("/audit/", "text", "device_rental"): _RENTAL_AUDIT,
+    ("/audit/", "text", "English 'rental' in 'rental:"): _RENTAL_AUDIT,
+    ("/audit/", "text", "'Elder fen'"): _RENTAL_AUDIT,
+    ("/audit/", "text", "'Price fen'"): _RENTAL_AUDIT,
+    ("/audit/", "text", "'Product' in 'Product'"): _RENTAL_AUDIT,
+    ("/audit/", "text", "'Units' in 'Units'"): _RENTAL_AUDIT,
+    ("/audit/", "text", "'Months' in 'Months'"): _RENTAL_AUDIT,
+    ("/audit/", "text", "'Ended on'"): _RENTAL_AUDIT,
+    ("/audit/", "text", "English 'Elder' in 'Elder'"): _RENTAL_AUDIT,
+}
 
 NOT_FOLLOWED = (
     re.compile(r"^/accounts/logout/"),
@@ -220,7 +242,7 @@ def path_pattern(url: str) -> str:
 def untranslated(texts: list[str], allowed: set[str]) -> list[str]:
     found: list[str] = []
     for text in texts:
-        plain = NUMBERED.sub(" ", text)
+        plain = NUMBERED.sub(" ", UUID.sub(" ", text))  # ids are not words
         for code in RAW_CODE.findall(plain):
             found.append(f"raw code {code!r} in {text[:80]!r}")
         stripped = RAW_CODE.sub(" ", plain)

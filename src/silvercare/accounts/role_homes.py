@@ -48,6 +48,7 @@ _AUDIT = HomeLink(_("Audit trail"), "audit:list", _may(Perm.AUDIT_VIEW))
 _USERS = HomeLink(_("Users"), "accounts:users", _may(Perm.USERS_MANAGE))
 _TRAINING = HomeLink(_("Training and qualifications"), "training:home", _may(Perm.TRAINING_VIEW))
 _MY_QUALIFICATIONS = HomeLink(_("My qualifications"), "training:mine")
+_MY_FAMILY = HomeLink(_("My family"), "monitoring:family")
 _ASK_CIVIL_AFFAIRS = _(
     "Until then, for anything you need from SilverCare, contact the civil-affairs office that "
     "gave you this account."
@@ -141,6 +142,7 @@ ROLE_HOMES: dict[str, RoleHome] = {
     ),
     Role.ELDER_FAMILY: RoleHome(
         summary=_("Older people and their families follow their own services here."),
+        available=(_MY_FAMILY,),
         upcoming=(
             _("See your ability assessment and when the next one is due"),
             _("See your care visits, devices and alerts"),

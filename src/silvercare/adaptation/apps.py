@@ -6,3 +6,9 @@ class AdaptationConfig(AppConfig):
     name = "silvercare.adaptation"
     label = "adaptation"
     verbose_name = _("Home adaptation")
+
+    def ready(self) -> None:
+        from silvercare.adaptation.views import elder_panel
+        from silvercare.common.elder_panels import ElderPanel, register
+
+        register(ElderPanel("adaptation", "adaptation/elder_panel.html", elder_panel, order=60))

@@ -108,3 +108,46 @@ def resolve(request: HttpRequest, alert_id: uuid.UUID, payload: ResolveIn) -> di
         note=payload.note,
     )
     return _detail(selectors.alert_get_for(actor=request.user, alert_id=alert.pk))
+
+
+class StatsQuery(Schema):
+    days: int = Field(30, ge=1, le=366)
+    level: str = Field("community", pattern="^(community|street|district)$")
+
+
+class StatsOut(Schema):
+    region_code: str = Field(description='"" for the total over every region shown')
+    region_name: str
+    total: int
+    acknowledged: int
+    ack_p50_seconds: float | None
+    ack_p90_seconds: float | None
+    false_alarms: int
+    closed: int
+    false_alarm_share: float | None
+
+
+@router.get(
+    "/stats/",
+    response=list[StatsOut],
+    summary="Time to acknowledge and false-alarm share by region (officers)",
+)
+def alert_statistics(request: HttpRequest, query: Query[StatsQuery]) -> list[dict[str, Any]]:
+    import dataclasses
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from silvercare.alerts.stats import alert_stats
+
+    if not actor_has_perm(request.user, Perm.ALERTS_STATS):
+        raise DomainError(
+            code="permission_denied", status=403, message=_("You may not see alert statistics.")
+        )
+    rows = alert_stats(
+        actor=request.user,
+        since=timezone.now() - dt.timedelta(days=query.days),
+        level=query.level,
+        with_total=True,
+    )
+    return [{**dataclasses.asdict(r), "false_alarm_share": r.false_alarm_share} for r in rows]

@@ -15,6 +15,7 @@ class AlertKind(models.TextChoices):
     DEVICE_OFFLINE = "device_offline", _("Device offline")
     BATTERY_LOW = "battery_low", _("Battery low")
     MEDICATION_MISSED = "medication_missed", _("Missed medication")
+    ENVIRONMENT = "environment", _("Home alarm (smoke, gas, water)")
 
 
 class Severity(models.TextChoices):

@@ -8,20 +8,32 @@ moment carries on from the database alone, and tests drive it with any clock the
 Semantics: step *i* fires ``delay_seconds`` after the alert was raised (missed steps fire
 together when the loop was down); while nobody acknowledges, the recipients of the latest
 step fired are reminded every ``repeat_seconds`` of that step.
+
+The first notification of a new alert does not wait for the loop: on commit of the raise it
+is handed to the process's ``Dispatcher`` (an in-process queue and worker threads, started by
+``silvercare ingest``) or, in a process without one (web, HTTPS ingest, tests), run at once
+on the committing thread. Either way it is ``escalation_process`` on the alert's durable
+timer (``next_escalation_at`` = raise time), under the alert's row lock: if the process dies
+before the dispatcher gets to it, the due timer is still in the row and the loop sends it;
+whoever fires the step first advances ``escalation_step`` in the same transaction as the
+attempt rows, so the other finds nothing due (exactly once, except that a process killed
+during the channel call, before its commit, has the step sent again by the loop).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import queue
+import threading
 import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.utils import translation
+from django.db import close_old_connections, connection, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from silvercare.alerts.channels import Address, DeliveryError, Message, NoAddressError, channel_for
@@ -261,3 +273,75 @@ def next_due(*, now: dt.datetime) -> dt.datetime | None:
         .first()
     )
     return value if value is None else max(value, now)
+
+
+# --- the first notification, off the committing thread ---------------------------------------
+
+_STOP = object()
+
+
+class Dispatcher:
+    """Hands first notifications to their channels on worker threads (each with its own
+    database connection), so the thread that committed the alert (the ingest's urgent lane)
+    goes straight back to work. ``submit`` only enqueues; durability is the alert's timer."""
+
+    def __init__(self, *, threads: int = 2) -> None:
+        self.inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self.threads = [
+            threading.Thread(target=self._work, name=f"alerts-dispatch-{n}", daemon=True)
+            for n in range(max(1, threads))
+        ]
+        self.handled = 0
+
+    def start(self) -> Dispatcher:
+        global _dispatcher
+        for thread in self.threads:
+            thread.start()
+        _dispatcher = self
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        global _dispatcher
+        if _dispatcher is self:
+            _dispatcher = None
+        for _thread in self.threads:
+            self.inbox.put(_STOP)
+        for thread in self.threads:
+            if thread.is_alive():
+                thread.join(timeout)
+
+    def submit(self, alert_id: uuid.UUID) -> None:
+        self.inbox.put(alert_id)
+
+    def _work(self) -> None:
+        try:
+            while True:
+                alert_id = self.inbox.get()
+                if alert_id is _STOP:
+                    return
+                close_old_connections()  # this thread's own connection, never a caller's
+                run_first_notification(alert_id)
+                self.handled += 1
+        finally:
+            connection.close()
+
+
+_dispatcher: Dispatcher | None = None
+
+
+def run_first_notification(alert_id: uuid.UUID) -> None:
+    """Fire what is due for a just-raised alert now. Never raises: what fails here is still
+    due in the alert's row, and the loop retries it."""
+    try:
+        escalation_process(alert_id=alert_id, now=timezone.now())
+    except Exception:
+        log.exception("first notification of alert %s failed", alert_id)
+
+
+def first_notification(alert_id: uuid.UUID) -> None:
+    """On commit of a raise: to the running dispatcher, else at once on this thread."""
+    dispatcher = _dispatcher
+    if dispatcher is not None:
+        dispatcher.submit(alert_id)
+    else:
+        run_first_notification(alert_id)

@@ -189,3 +189,14 @@ def fall_alarm_rate(
         falls=Count("id"), false_alarms=Count("id", filter=Q(status=AlertStatus.FALSE_ALARM))
     )
     return FallAlarmRate(falls=counts["falls"], false_alarms=counts["false_alarms"], days=days)
+
+
+def alerts_of_elder(*, elder_id: Any, limit: int = 20) -> list[Alert]:
+    """An elder's latest alerts, newest first, NOT scoped: for callers that have checked
+    the reader's access to this elder another way (the family view: the account is the
+    elder's contact and the elder consents to monitoring)."""
+    return list(
+        Alert.objects.filter(elder_id=elder_id)
+        .select_related("elder")
+        .order_by("-created_at", "id")[:limit]
+    )

@@ -102,17 +102,24 @@ def alert_raise(
     source: str,
     device_serial: str = "",
     ctx: AuditContext | None = None,
+    region_code: str | None = None,
 ) -> AlertRaised:
     """Open an alert, or attach the event to the active alert of the same elder and kind
     (raising its severity if higher). Runs inside the caller's transaction; the escalation
-    timer is stored in the row and the first notification is handed over on commit."""
+    timer is stored in the row and the first notification is handed over on commit.
+    ``region_code``: the elder's community when the caller has just read it."""
     from silvercare.elders.models import Elder
 
     _check_kind_severity(kind, severity)
     ctx = ctx or SYSTEM
     now = timezone.now()
-    with transaction.atomic():
-        region_code = Elder.objects.filter(pk=elder_id).values_list("region_id", flat=True).first()
+    # No savepoint of its own (two round trips on the SOS path): an error here aborts the
+    # caller's transaction, as it would anyway.
+    with transaction.atomic(savepoint=False):
+        if region_code is None:  # the caller may know it (the ingest's device lookup)
+            region_code = (
+                Elder.objects.filter(pk=elder_id).values_list("region_id", flat=True).first()
+            )
         if region_code is None:
             raise DomainError(
                 code=error_codes.ELDER_UNKNOWN, message=_("Unknown elder."), status=404
@@ -217,14 +224,12 @@ def _attach(
 
 
 def _first_notification(alert_id: uuid.UUID) -> None:
-    """On commit of a raise: run the alert's due ladder steps now, without waiting for the
-    loop. Never raises into the committing caller; the loop retries what this misses."""
-    from silvercare.alerts.escalation import escalation_process
+    """On commit of a raise: hand the alert's due ladder steps to the process's notification
+    dispatcher (``escalation.Dispatcher``), or run them now where there is none. Never
+    raises into the committing caller; the loop retries what this misses."""
+    from silvercare.alerts.escalation import first_notification
 
-    try:
-        escalation_process(alert_id=alert_id, now=timezone.now())
-    except Exception:  # the loop picks it up again: next_escalation_at is still due
-        log.exception("first notification of alert %s failed", alert_id)
+    first_notification(alert_id)
 
 
 # --- the operator's actions -------------------------------------------------------------

@@ -160,9 +160,24 @@ def _elder_context(request: HttpRequest, alert: Alert) -> dict[str, Any]:
     data = elder_detail(elder, revealed, actor=request.user)
     return {
         "elder": data,
+        **_health_context(elder),
         "level": assessment_current_level(elder),
         "dialable": revealed is not None,
         "elder_phone": revealed["phone"] if revealed else data["phone"],
+    }
+
+
+def _health_context(elder: Any) -> dict[str, Any]:
+    """Conditions and medicines from the elder's health profile (monitoring), if any."""
+    from silvercare.monitoring.choices import Condition
+    from silvercare.monitoring.selectors import health_profile_of
+
+    profile = health_profile_of(elder)
+    names = dict(Condition.choices)
+    return {
+        "conditions": [str(names.get(c, c)) for c in profile.conditions] if profile else [],
+        "medications": list(profile.medications) if profile else [],
+        "health_note": profile.note if profile else "",
     }
 
 
@@ -294,8 +309,30 @@ def stats(request: HttpRequest) -> HttpResponse:
         days = min(max(int(request.GET.get("days", "30")), 1), 366)
     except ValueError:
         days = 30
-    rows = alert_stats(actor=request.user, since=timezone.now() - dt.timedelta(days=days))
-    return render(request, "alerts/stats.html", {"rows": rows, "days": days})
+    level = request.GET.get("level", "community")
+    if level not in ("community", "street", "district"):
+        level = "community"
+    rows = alert_stats(
+        actor=request.user,
+        since=timezone.now() - dt.timedelta(days=days),
+        level=level,
+        with_total=True,
+    )
+    return render(
+        request,
+        "alerts/stats.html",
+        {
+            "rows": [r for r in rows if r.region_code],
+            "total": next((r for r in rows if not r.region_code), None),
+            "days": days,
+            "level": level,
+            "levels": [
+                ("community", _("Community")),
+                ("street", _("Street")),
+                ("district", _("District")),
+            ],
+        },
+    )
 
 
 @login_required

@@ -6,3 +6,9 @@ class AssistiveConfig(AppConfig):
     name = "silvercare.assistive"
     label = "assistive"
     verbose_name = _("Assistive devices")
+
+    def ready(self) -> None:
+        from silvercare.assistive.views import elder_panel
+        from silvercare.common.elder_panels import ElderPanel, register
+
+        register(ElderPanel("assistive", "assistive/elder_panel.html", elder_panel, order=30))

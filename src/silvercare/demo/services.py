@@ -140,6 +140,16 @@ def demo_build(*, elders: int = 10_000, progress: Progress | None = None) -> dic
 
     seed_demo()
     report("training", 1, 1)
+    # Each capability seeds its own demo data, in an order that lets rental find the
+    # assistive catalogue's products.
+    from silvercare.adaptation import demo as adaptation_demo
+    from silvercare.assistive import demo as assistive_demo
+    from silvercare.homecare import demo as homecare_demo
+    from silvercare.monitoring import demo as monitoring_demo
+    from silvercare.rental import demo as rental_demo
+
+    for seed in (assistive_demo, adaptation_demo, monitoring_demo, homecare_demo, rental_demo):
+        seed.seed_demo()
     return {
         "regions": len(region_rows),
         "users_created": users_created,

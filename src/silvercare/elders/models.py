@@ -117,6 +117,16 @@ class Contact(TimeStampedModel):
     priority = models.PositiveSmallIntegerField(_("priority"), default=1)
     is_guardian = models.BooleanField(_("guardian"), default=False)
     can_receive_alerts = models.BooleanField(_("receives alerts"), default=True)
+    # The family member's own account (role elder_family), set through
+    # ``services.contact_link_account``: what the family views read the elder through.
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("account"),
+    )
 
     class Meta:
         ordering = ["elder_id", "priority", "id"]

@@ -94,3 +94,9 @@ def elder_detail(
     if revealed:
         out.update(id_number=revealed["id_number"], phone=revealed["phone"], masked=False)
     return out
+
+
+def elder_address_masked(elder: Elder) -> str:
+    """The elder's address as every list shows it (masked; the full address only through
+    the audited ``elders.services.elder_reveal``)."""
+    return mask_address(crypto.decrypt(elder.address_enc, purpose="elder.address"))

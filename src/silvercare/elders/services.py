@@ -462,6 +462,47 @@ def contact_remove(*, ctx: AuditContext, elder: Elder, contact_id: int) -> None:
         )
 
 
+def contact_link_account(
+    *, ctx: AuditContext, elder: Elder, contact_id: int, username: str
+) -> Contact:
+    """Bind a contact to the family member's own account (role ``elder_family``), or unbind
+    it with an empty ``username``: the family views show the elder to that account only."""
+    from silvercare.accounts.models import RoleGrant, User
+
+    _require_edit(ctx, elder)
+    contact = elder.contacts.filter(pk=contact_id).first()
+    if contact is None:
+        raise NotFound()
+    username = username.strip()
+    account = None
+    if username:
+        account = User.objects.filter(username=username, is_active=True).first()
+        if (
+            account is None
+            or not RoleGrant.objects.filter(user=account, role="elder_family").exists()
+        ):
+            raise ValidationFailed(
+                [
+                    FieldError(
+                        "username",
+                        codes.ACCOUNT_NOT_FAMILY,
+                        _("Enter the user name of an active family-member account."),
+                    )
+                ]
+            )
+    with transaction.atomic():
+        old = contact.account.username if contact.account is not None else None
+        contact.account = account
+        contact.save(update_fields=["account", "updated_at"])
+        _audit(
+            ctx,
+            elder,
+            AuditAction.UPDATE,
+            {f"contacts.{contact.pk}.account": [old, account.username if account else None]},
+        )
+    return contact
+
+
 def consent_record(
     *, ctx: AuditContext, elder: Elder, purpose: str, granted: bool, note: str = ""
 ) -> ConsentEvent:

@@ -29,6 +29,7 @@ def raise_alert(
     reason: str,
     params: dict[str, Any],
     device_serial: str,
+    region_code: str | None = None,
 ) -> Any:
     """Open or update the elder's alert of this kind; returns alerts' ``AlertRaised``, or
     None when the alerts app is not installed (the reading is still stored)."""
@@ -46,4 +47,5 @@ def raise_alert(
         params=params,
         source="device",
         device_serial=device_serial,
+        region_code=region_code,
     )

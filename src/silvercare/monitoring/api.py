@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import msgspec
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.security import HttpBasicAuth
@@ -22,7 +23,7 @@ from silvercare.common.errors import DomainError
 from silvercare.common.no_store import mark_no_store
 from silvercare.common.request import audit_ctx
 from silvercare.elders.selectors import elder_get_for
-from silvercare.monitoring import credentials, selectors, services
+from silvercare.monitoring import credentials, falls, selectors, services
 from silvercare.monitoring import error_codes as codes
 from silvercare.monitoring.choices import DeviceStatus
 from silvercare.monitoring.ingest import (
@@ -39,8 +40,14 @@ from silvercare.monitoring.schemas import (
     DeviceDetailOut,
     DeviceIssuedOut,
     DevicePageOut,
+    ElderMonitoringOut,
+    FamilyElderOut,
+    HealthIn,
+    HealthOut,
     IngestOut,
     ReadingOut,
+    RuleSectionIn,
+    RulesOut,
 )
 
 router = Router(tags=["monitoring"])
@@ -144,7 +151,7 @@ def _allowed_serials(request: HttpRequest, serials: set[str]) -> set[str]:
     summary="Send a batch of device messages (gateways)",
     openapi_extra=INGEST_BODY,
 )
-def ingest(request: HttpRequest) -> dict[str, int]:
+def ingest(request: HttpRequest) -> dict[str, Any]:
     """Body: ``{"messages": [{"device": "<serial>", "message": {…v1 message…}}]}``, at most
     1,000 messages and 2 MB. A device authenticating as itself may leave out ``device``.
     Every message is settled when this answers 200: stored, dropped as a redelivery,
@@ -176,6 +183,8 @@ def ingest(request: HttpRequest) -> dict[str, int]:
         else:
             raws.append(RawMessage(serial=serial, payload=payload, topic="https"))
     counts = ingest_batch(raws, extra_counts=refused).counts
+    # Devices on HTTPS get their "fall detected — press to cancel" prompts in the answer.
+    prompts = falls.pending_prompts({raw.serial for raw in raws}, now=timezone.now())
     return {
         "received": len(items),
         "accepted": counts.get("accepted", 0),
@@ -184,6 +193,7 @@ def ingest(request: HttpRequest) -> dict[str, int]:
             counts.get(k, 0) for k in (FORBIDDEN, RATE_LIMITED, "no_consent", "unbound")
         ),
         "dead_lettered": sum(v for k, v in counts.items() if k.startswith("dead_")),
+        "commands": prompts,
     }
 
 
@@ -295,3 +305,137 @@ def rotate_device(
         ctx=audit_ctx(request, "api"), device=_managed(request, device_id)
     )
     return {**_out(issued.device), "secret": issued.secret}
+
+
+# --- Per elder: health profile, rules, readings; the family view ----------------------------
+
+
+def _health_out(elder: Any) -> dict[str, Any]:
+    profile = selectors.health_profile_of(elder)
+    return {
+        "elder_id": elder.pk,
+        "conditions": profile.conditions if profile else [],
+        "medications": profile.medications if profile else [],
+        "note": profile.note if profile else "",
+    }
+
+
+@router.get("/elders/{elder_id}/health", response=HealthOut, summary="An elder's health profile")
+def get_health(request: HttpRequest, elder_id: uuid.UUID) -> dict[str, Any]:
+    return _health_out(selectors.elder_for_monitoring(actor=request.user, elder_id=elder_id))
+
+
+@router.put("/elders/{elder_id}/health", response=HealthOut, summary="Record conditions, medicines")
+def put_health(request: HttpRequest, elder_id: uuid.UUID, payload: HealthIn) -> dict[str, Any]:
+    elder = selectors.elder_for_monitoring(
+        actor=request.user, elder_id=elder_id, perm=Perm.MONITORING_MANAGE
+    )
+    services.health_profile_save(
+        ctx=audit_ctx(request, "api"),
+        elder=elder,
+        conditions=payload.conditions,
+        medications=payload.medications,
+        note=payload.note,
+    )
+    return _health_out(elder)
+
+
+def _rules_out(elder: Any) -> dict[str, Any]:
+    spec = selectors.rule_spec_of(elder)
+    return {"elder_id": elder.pk, "spec": spec, "thresholds": selectors.threshold_rows(spec)}
+
+
+@router.get("/elders/{elder_id}/rules", response=RulesOut, summary="An elder's rule configuration")
+def get_rules(request: HttpRequest, elder_id: uuid.UUID) -> dict[str, Any]:
+    return _rules_out(selectors.elder_for_monitoring(actor=request.user, elder_id=elder_id))
+
+
+@router.put(
+    "/elders/{elder_id}/rules/{section}",
+    response=RulesOut,
+    summary="Replace one section of an elder's rules",
+    description="Sections: thresholds, geofence, inactivity, sos, device, medication "
+    "(docs/monitoring-rules.md). A changed section resets that rule's state.",
+)
+def put_rule_section(
+    request: HttpRequest,
+    elder_id: uuid.UUID,
+    section: Annotated[str, Field(max_length=16)],
+    payload: RuleSectionIn,
+) -> dict[str, Any]:
+    elder = selectors.elder_for_monitoring(
+        actor=request.user, elder_id=elder_id, perm=Perm.MONITORING_MANAGE
+    )
+    services.rule_section_set(
+        ctx=audit_ctx(request, "api"), elder=elder, section=section, value=payload.value
+    )
+    return _rules_out(elder)
+
+
+def _monitoring_out(elder: Any, alerts: list[Any], days: int) -> dict[str, Any]:
+    from silvercare.alerts.presenters import alert_summary
+
+    return {
+        "elder_id": elder.pk,
+        "latest": selectors.elder_latest(elder),
+        "series": selectors.elder_series(elder, days=days),
+        "alerts": [
+            {
+                k: v
+                for k, v in alert_summary(a).items()
+                if k
+                in (
+                    "id",
+                    "kind",
+                    "severity",
+                    "status",
+                    "reason",
+                    "created_at",
+                    "acknowledged_at",
+                    "resolved_at",
+                )
+            }
+            for a in alerts
+        ],
+    }
+
+
+@router.get(
+    "/elders/{elder_id}/monitoring",
+    response=ElderMonitoringOut,
+    summary="An elder's latest readings, vital-sign series and recent alerts",
+)
+def get_elder_monitoring(
+    request: HttpRequest, elder_id: uuid.UUID, days: Annotated[int, Field(ge=1, le=31)] = 1
+) -> dict[str, Any]:
+    from silvercare.alerts.selectors import AlertFilters, alert_list
+
+    elder = selectors.elder_for_monitoring(actor=request.user, elder_id=elder_id)
+    alerts = list(
+        alert_list(
+            actor=request.user, filters=AlertFilters(status="all", elder_id=elder.pk)
+        ).order_by("-created_at", "id")[:20]
+    )
+    return _monitoring_out(elder, alerts, days)
+
+
+@router.get("/family/elders", response=list[FamilyElderOut], summary="The elders I follow")
+def family_elders(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {"elder_id": r["elder"].pk, "name": r["elder"].name, "consented": r["consented"]}
+        for r in selectors.family_elders(user=request.user)
+    ]
+
+
+@router.get(
+    "/family/elders/{elder_id}",
+    response=ElderMonitoringOut,
+    summary="My relative's latest readings and alerts (read only, with their consent)",
+)
+def family_elder(
+    request: HttpRequest, elder_id: uuid.UUID, days: Annotated[int, Field(ge=1, le=31)] = 1
+) -> dict[str, Any]:
+    from silvercare.alerts.selectors import alerts_of_elder
+
+    elder = selectors.family_elder_get(user=request.user, elder_id=elder_id)
+    return _monitoring_out(elder, alerts_of_elder(elder_id=elder.pk, limit=20), days)

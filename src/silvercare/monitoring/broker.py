@@ -17,6 +17,9 @@ from silvercare.monitoring.models import Device
 
 TOPIC_ROOT = "silvercare/v1"
 SHARED_FILTER = f"$share/ingest/{TOPIC_ROOT}/+/+"
+# The urgent lane (its own connection and share group): messages someone must act on now.
+URGENT_LANE_KINDS = ("sos", "fall_flag", "fall_cancel", "smoke", "gas", "water_leak")
+URGENT_FILTERS = tuple(f"$share/urgent/{TOPIC_ROOT}/+/{kind}" for kind in URGENT_LANE_KINDS)
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import connection, models
+from django.db import connection, models, transaction
+
+_SMALL = 20  # up to this many rows, one executemany beats COPY through a temporary table
 
 
 def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
@@ -26,7 +29,7 @@ def update_rows(
     are converted by the model's fields, as the ORM would."""
     if not rows:
         return
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and len(rows) > _SMALL:
         _update_rows_copy(model, key, fields, rows)
         return
     quote = connection.ops.quote_name
@@ -63,9 +66,7 @@ def _update_rows_copy(
     names = ", ".join(quote(str(f.column)) for f in every)
     assignments = ", ".join(f"{quote(str(f.column))} = s.{quote(str(f.column))}" for f in columns)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE IF NOT EXISTS {temp} ({definitions}) ON COMMIT DELETE ROWS"
-        )
+        temp_table(cursor, temp, definitions)
         with cursor.cursor.copy(f"COPY {temp} ({names}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(
@@ -82,7 +83,32 @@ def _update_rows_copy(
             f"UPDATE {quote(model._meta.db_table)} AS t SET {assignments} "  # noqa: S608
             f"FROM {temp} AS s WHERE t.{key_column} = s.{key_column}"
         )
-        cursor.execute(f"TRUNCATE {temp}")
+
+
+# Per database session: temporary tables known to exist (their creation committed) and
+# those filled in the transaction now open. Saves the CREATE and the TRUNCATE round trips.
+_created: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
+_filled: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
+
+
+def temp_table(cursor: Any, name: str, definitions: str) -> None:
+    """Make the session's temporary table ``name`` (emptied at commit) ready to be filled
+    in the current transaction: created once per session, emptied only when this
+    transaction filled it already."""
+    raw = connection.connection
+    created = _created.setdefault(raw, set())
+    filled = _filled.setdefault(raw, set())
+    if name not in created:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {name} ({definitions}) ON COMMIT DELETE ROWS"
+        )
+        # Rolled back, the creation is undone too: only a commit makes it known.
+        transaction.on_commit(lambda: created.add(name))
+    if name in filled:
+        cursor.execute(f"TRUNCATE {name}")
+    else:
+        filled.add(name)
+        transaction.on_commit(lambda: filled.discard(name))
 
 
 def _column_type(field: models.Field[Any, Any]) -> str:

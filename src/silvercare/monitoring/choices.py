@@ -50,3 +50,22 @@ class DeadLetterReason(models.TextChoices):
     FUTURE = "future", _("Time too far in the future")
     TOPIC_MISMATCH = "topic_mismatch", _("Kind differs from the topic")
     PROCESSING_ERROR = "processing_error", _("Could not be processed")
+
+
+class Condition(models.TextChoices):
+    """Conditions recorded in an elder's health profile. ``copd``, ``hypertension`` and
+    ``diabetes`` change the default health thresholds (``rules.defaults``)."""
+
+    HYPERTENSION = "hypertension", _("Hypertension")
+    DIABETES = "diabetes", _("Diabetes")
+    COPD = "copd", _("COPD")
+    HEART_DISEASE = "heart_disease", _("Heart disease")
+    DEMENTIA = "dementia", _("Dementia")
+    STROKE = "stroke", _("After a stroke")
+    PARKINSONS = "parkinsons", _("Parkinson's disease")
+    KIDNEY_DISEASE = "kidney_disease", _("Chronic kidney disease")
+
+
+class ZoneType(models.TextChoices):
+    SAFE = "safe", _("Safe zone")
+    DANGER = "danger", _("Danger zone")

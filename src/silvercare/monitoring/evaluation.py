@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from silvercare.monitoring import alerting, bulk
 from silvercare.monitoring.models import Device, ElderRuleConfig, RuleState
+from silvercare.monitoring.models import Reading as StoredReading
 from silvercare.monitoring.rules import (
     ALERT_KINDS,
     ElderRules,
@@ -29,6 +30,7 @@ from silvercare.monitoring.rules import (
     Signal,
     compile_rules,
     evaluate,
+    sos,
     tick,
 )
 
@@ -46,6 +48,13 @@ class Input:
     kind: str
     ts: dt.datetime
     values: dict[str, Any]
+    # Stored and alerted by the urgent lane already: its SOS/fall signals are not acted on
+    # again (the rule state still moves).
+    alerted: bool = False
+
+
+# The alert kinds the urgent lane raises itself (``urgent_signals``).
+URGENT_ALERT_KINDS = frozenset({"sos", "fall", "environment"})
 
 
 @dataclass
@@ -113,6 +122,9 @@ def evaluate_readings(inputs: list[Input]) -> Outcome:
             values=item.values,
         )
         for signal in evaluate(rules[item.elder_id], states[item.elder_id].states, reading):
+            if item.alerted and signal.kind in URGENT_ALERT_KINDS:
+                outcome.signals.append((item.elder_id, item.serial, signal))
+                continue
             _act(outcome, item.elder_id, item.serial, signal)
     now = timezone.now()
     bulk.update_rows(
@@ -122,6 +134,65 @@ def evaluate_readings(inputs: list[Input]) -> Outcome:
         [(s.states, now, s.elder_id) for s in states.values()],
     )
     return outcome
+
+
+def urgent_signals(
+    *,
+    elder_id: uuid.UUID,
+    serial: str,
+    kind: str,
+    ts: dt.datetime,
+    values: dict[str, Any],
+    device_id: uuid.UUID,
+    msg_id: str,
+) -> list[Signal]:
+    """The SOS rule (``rules.sos``) on one urgent reading, without the elder's rule-state
+    row (which the bulk lane holds locked while it ingests a batch): its only state, the
+    presses within the repeat window, is read from the elder's stored SOS readings. Returns
+    the non-clearing signals of an alert kind (empty when the elder's SOS rule is off)."""
+    if kind not in sos.KINDS:
+        return []
+    rules = rules_for([elder_id])[elder_id]
+    entry = next((e for e in rules.dispatch.get(kind, ()) if e.name == sos.NAME), None)
+    if entry is None:
+        return []
+    state: dict[str, Any] = {}
+    if kind == "sos":
+        window = dt.timedelta(seconds=entry.config.repeat_window)
+        presses: list[float] = []
+        for at, value in (
+            StoredReading.objects.filter(
+                elder_id=elder_id, kind="sos", ts__gt=ts - window, ts__lte=ts + window
+            )
+            .exclude(device_id=device_id, msg_id=msg_id)
+            .values_list("ts", "value")
+        ):
+            n = value.get("presses", 1) if isinstance(value, dict) else 1
+            presses += [at.timestamp()] * (n if isinstance(n, int) and 1 <= n <= 100 else 1)
+        state["presses"] = sorted(presses)
+    reading = Reading(device_serial=serial, elder_id=elder_id, kind=kind, ts=ts, values=values)
+    return [
+        s
+        for s in entry.evaluate(entry.config, state, reading)[1]
+        if s.kind in ALERT_KINDS and not s.clears
+    ]
+
+
+def act_alert(
+    elder_id: uuid.UUID, serial: str, signal: Signal, *, region_code: str | None = None
+) -> int:
+    """Raise (or attach to) the alert of a signal; 1 when the alerts app took it."""
+    raised = alerting.raise_alert(
+        region_code=region_code,
+        elder_id=elder_id,
+        kind=signal.kind,
+        severity=signal.severity,
+        occurred_at=signal.occurred_at,
+        reason=signal.reason,
+        params=signal.params,
+        device_serial=serial,
+    )
+    return int(raised is not None)
 
 
 def _act(outcome: Outcome, elder_id: uuid.UUID, serial: str, signal: Signal) -> None:

@@ -252,6 +252,35 @@ def _open_pending(
         )
 
 
+def pending_prompts(serials: set[str], *, now: dt.datetime) -> list[dict[str, Any]]:
+    """The ``fall_check`` prompts still open for ``serials`` (pending, window not over), as the
+    bodies the MQTT worker publishes plus the ``device`` serial. The HTTPS batch ingest returns
+    them, so a device without MQTT still shows "fall detected — press to cancel"."""
+    if not serials:
+        return []
+    waiting = (
+        PendingFall.objects.filter(
+            device__serial__in=sorted(serials), state=PendingFallState.PENDING, due_at__gt=now
+        )
+        .select_related("device")
+        .order_by("due_at", "id")
+    )
+    return [
+        {
+            "device": pending.device.serial,
+            "kind": FALL_CHECK,
+            "ts": pending.detected_at.isoformat(),
+            "reason": "fall_detected",
+            "params": {
+                "ref": str(pending.pk),
+                "due_at": pending.due_at.isoformat(),
+                "confirm_s": int(confirm_window().total_seconds()),
+            },
+        }
+        for pending in waiting
+    ]
+
+
 # --- The wearer's cancel ------------------------------------------------------------------------
 
 

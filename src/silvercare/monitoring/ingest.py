@@ -23,7 +23,6 @@ from typing import Any
 import msgspec
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from silvercare.elders.choices import ConsentPurpose
@@ -42,6 +41,7 @@ from silvercare.monitoring.models import (
 logger = logging.getLogger(__name__)
 DEAD_LETTER_PAYLOAD_CHARS = 2000
 _SEEN_CHUNK = 500
+_SMALL = 20  # up to this many rows, plain statements beat COPY through a temporary table
 
 # Counter names (IngestCounter.name); dead letters are counted as "dead_<reason>".
 ACCEPTED = "accepted"
@@ -90,6 +90,7 @@ class _Item:
     elder_id: uuid.UUID
     serial: str
     received_at: dt.datetime
+    region_code: str | None = None
 
 
 def ingest_batch(
@@ -102,6 +103,74 @@ def ingest_batch(
     worker's rate-limited messages) are added to the counters in the same transaction."""
     now = now or timezone.now()
     result = BatchResult()
+    urgent, normal, dead, refused = _prepare(messages, now=now, extra_counts=extra_counts)
+
+    # The fast path: one small transaction per urgent message, committed before the rest;
+    # its device and rule state move with the batch below (without raising it again).
+    settle: list[_Item] = []
+    for item in urgent:
+        part, fresh = _store_urgent(item, now=now)
+        result.merge(part)
+        if fresh:
+            settle.append(item)
+
+    with transaction.atomic():
+        part = _store(normal, now=now, settle=settle)
+        if dead:
+            DeadLetter.objects.bulk_create(dead, batch_size=500)
+            part.counts.update(f"dead_{d.reason}" for d in dead)
+        part.counts.update(refused)
+        _count(part.counts)
+    result.merge(part)
+    # Every message is settled (stored, dropped as duplicate, refused or dead-lettered).
+    result.acks = [raw.ack for raw in messages]
+    return result
+
+
+def ingest_urgent(
+    raw: RawMessage, *, now: dt.datetime | None = None
+) -> tuple[BatchResult, list[_Item]]:
+    """The MQTT urgent lane: one message (SOS, fall flag or cancel, smoke/gas/water-leak
+    alarm) decoded, stored and its alert raised in one small transaction, committed when
+    this returns. Returns the result and the items whose device and rule state the caller
+    still moves forward (``settle_urgent``, off the latency path)."""
+    now = now or timezone.now()
+    urgent, normal, dead, refused = _prepare([raw], now=now)
+    result = BatchResult()
+    settle: list[_Item] = []
+    for item in urgent + normal:
+        part, fresh = _store_urgent(item, now=now)
+        result.merge(part)
+        if fresh:
+            settle.append(item)
+    if dead or refused:
+        with transaction.atomic():
+            counts: collections.Counter[str] = collections.Counter(refused)
+            if dead:
+                DeadLetter.objects.bulk_create(dead)
+                counts.update(f"dead_{d.reason}" for d in dead)
+            _count(counts)
+            result.counts.update(counts)
+    result.acks = [raw.ack]
+    return result, settle
+
+
+def settle_urgent(items: list[_Item], *, now: dt.datetime | None = None) -> BatchResult:
+    """Move the device state and the rule state of urgent messages already stored and
+    alerted (their alerts are not raised again). May wait for the bulk lane's row locks."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        return _store([], now=now, settle=items)
+
+
+def _prepare(
+    messages: list[RawMessage],
+    *,
+    now: dt.datetime,
+    extra_counts: dict[str, int] | None = None,
+) -> tuple[list[_Item], list[_Item], list[DeadLetter], collections.Counter[str]]:
+    """Decode and validate, look the devices and consents up: (urgent items, other items,
+    dead letters, refused counts)."""
     dead: list[DeadLetter] = []
     decoded: list[tuple[RawMessage, schema.Message, str]] = []
     limit = now + dt.timedelta(seconds=settings.SILVERCARE_INGEST_FUTURE_TOLERANCE_S)
@@ -121,15 +190,14 @@ def ingest_batch(
         else:
             decoded.append((raw, message, kind))
 
-    devices = {
-        serial: (pk, elder_id)
-        for serial, pk, elder_id in Device.objects.filter(
-            serial__in={raw.serial for raw, _m, _k in decoded}, status=DeviceStatus.ACTIVE
-        ).values_list("serial", "id", "elder_id")
-    }
-    consenting = elders_with_consent(
-        elder_ids=[e for _pk, e in devices.values() if e is not None],
-        purpose=ConsentPurpose.MONITORING,
+    devices = _devices({raw.serial for raw, _m, _k in decoded})
+    consenting = (
+        elders_with_consent(
+            elder_ids=list({e for _pk, e, _r in devices.values() if e is not None}),
+            purpose=ConsentPurpose.MONITORING,
+        )
+        if devices
+        else set()
     )
     urgent: list[_Item] = []
     normal: list[_Item] = []
@@ -139,35 +207,73 @@ def ingest_batch(
         if found is None:
             dead.append(_dead(raw, now, DeadLetterReason.UNKNOWN_DEVICE, raw.serial[:64]))
             continue
-        device_id, elder_id = found
+        device_id, elder_id, region_code = found
         if elder_id is None:
             refused[UNBOUND] += 1
         elif elder_id not in consenting:
             refused[NO_CONSENT] += 1
         else:
             item = _Item(
-                raw, message, kind, device_id, elder_id, raw.serial, raw.received_at or now
+                raw,
+                message,
+                kind,
+                device_id,
+                elder_id,
+                raw.serial,
+                raw.received_at or now,
+                region_code,
             )
             (urgent if kind in schema.URGENT_KINDS else normal).append(item)
+    return urgent, normal, dead, refused
 
-    # The fast path: one small transaction per SOS or fall flag, committed before the rest.
-    for item in urgent:
-        with transaction.atomic():
-            part = _store([item], now=now)
-            _count(part.counts)
-        result.merge(part)
 
+def _devices(serials: set[str]) -> dict[str, tuple[uuid.UUID, uuid.UUID | None, str | None]]:
+    """serial → (device id, bound elder, the elder's community), active devices only."""
+    if not serials:
+        return {}
+    return {
+        serial: (pk, elder_id, region)
+        for serial, pk, elder_id, region in Device.objects.filter(
+            serial__in=serials, status=DeviceStatus.ACTIVE
+        ).values_list("serial", "id", "elder_id", "elder__region_id")
+    }
+
+
+def _store_urgent(item: _Item, *, now: dt.datetime) -> tuple[BatchResult, bool]:
+    """One urgent message in its own transaction: claim its id, store the reading, raise
+    its alert (or cancel the pending fall) and count it. Touches no row the bulk lane locks
+    for long (device state, rule state): an SOS never waits for a batch being ingested. The
+    SOS rule's repeat count comes from the elder's stored presses. Returns (result, fresh)."""
+    result = BatchResult()
     with transaction.atomic():
-        part = _store(normal, now=now)
-        if dead:
-            DeadLetter.objects.bulk_create(dead, batch_size=500)
-            part.counts.update(f"dead_{d.reason}" for d in dead)
-        part.counts.update(refused)
-        _count(part.counts)
-    result.merge(part)
-    # Every message is settled (stored, dropped as duplicate, refused or dead-lettered).
-    result.acks = [raw.ack for raw in messages]
-    return result
+        if not _claim_message_ids([item], lock_elder=True):
+            result.counts[DUPLICATE] += 1
+            _count(result.counts)
+            return result, False
+        result.counts[ACCEPTED] += 1
+        value = schema.value_of(item.message)
+        _insert_readings([item], {id(item): value})
+        if isinstance(item.message, schema.FallCancel):
+            _falls([item], now=now, result=result)
+        raised = False
+        for signal in evaluation.urgent_signals(
+            elder_id=item.elder_id,
+            serial=item.serial,
+            kind=item.kind,
+            ts=item.message.ts,
+            values=value,
+            device_id=item.device_id,
+            msg_id=item.message.id,
+        ):
+            raised = True
+            result.alerts += evaluation.act_alert(
+                item.elder_id, item.serial, signal, region_code=item.region_code
+            )
+        # SOS, fall flags and home alarms always reach the alerts, even with the rule off.
+        if not raised and item.kind in schema.URGENT_KINDS:
+            result.alerts += _raise_urgent(item) is not None
+        _count(result.counts)
+    return result, True
 
 
 def _dead(raw: RawMessage, now: dt.datetime, reason: str, detail: str) -> DeadLetter:
@@ -181,24 +287,30 @@ def _dead(raw: RawMessage, now: dt.datetime, reason: str, detail: str) -> DeadLe
     )
 
 
-def _store(items: list[_Item], *, now: dt.datetime) -> BatchResult:
+def _store(
+    items: list[_Item], *, now: dt.datetime, settle: list[_Item] | None = None
+) -> BatchResult:
     """Within the caller's transaction: drop redeliveries, insert readings, move the
-    latest state forward, raise alerts for urgent kinds."""
+    latest state forward, evaluate the rules. ``settle``: urgent items already stored and
+    alerted by ``_store_urgent``, whose state moves here too (their alerts are not raised
+    again)."""
     result = BatchResult()
-    if not items:
+    settle = settle or []
+    fresh: list[_Item] = []
+    if items:
+        unique: dict[tuple[uuid.UUID, str], _Item] = {}
+        for item in items:
+            unique.setdefault((item.device_id, item.message.id), item)
+        new_keys = _claim_message_ids(list(unique.values()))
+        fresh = [item for key, item in unique.items() if key in new_keys]
+        result.counts[DUPLICATE] += len(items) - len(fresh)
+        result.counts[ACCEPTED] += len(fresh)
+    if not fresh and not settle:
         return result
-    unique: dict[tuple[uuid.UUID, str], _Item] = {}
-    for item in items:
-        unique.setdefault((item.device_id, item.message.id), item)
-    new_keys = _claim_message_ids(list(unique.values()))
-    fresh = [item for key, item in unique.items() if key in new_keys]
-    result.counts[DUPLICATE] += len(items) - len(fresh)
-    result.counts[ACCEPTED] += len(fresh)
-    if not fresh:
-        return result
-    values = {id(item): schema.value_of(item.message) for item in fresh}
-    _insert_readings(fresh, values)
-    _advance_state(fresh, values, now=now)
+    values = {id(item): schema.value_of(item.message) for item in fresh + settle}
+    if fresh:
+        _insert_readings(fresh, values)
+    _advance_state(fresh + settle, values, now=now)
     outcome = evaluation.evaluate_readings(
         [
             evaluation.Input(
@@ -207,17 +319,15 @@ def _store(items: list[_Item], *, now: dt.datetime) -> BatchResult:
                 kind=item.kind,
                 ts=item.message.ts,
                 values=values[id(item)],
+                alerted=settled,
             )
-            for item in fresh
+            for batch, settled in ((fresh, False), (settle, True))
+            for item in batch
         ]
     )
     result.alerts += outcome.alerts
     result.commands += outcome.commands
     _falls(fresh, now=now, result=result)
-    # SOS and fall flags always reach the alerts, even with the SOS rule switched off.
-    for item in fresh:
-        if item.kind in schema.URGENT_KINDS and not _rules_alerted(item, outcome):
-            result.alerts += _raise_urgent(item) is not None
     return result
 
 
@@ -258,11 +368,16 @@ def _insert_readings(items: list[_Item], values: dict[int, dict[str, Any]]) -> N
     )
 
 
-def _claim_message_ids(items: list[_Item]) -> set[tuple[uuid.UUID, str]]:
+def _claim_message_ids(
+    items: list[_Item], *, lock_elder: bool = False
+) -> set[tuple[uuid.UUID, str]]:
     """Insert (device, message id) rows, skipping those already there; returns the keys
     inserted now. ``INSERT … ON CONFLICT DO NOTHING RETURNING`` (PostgreSQL, SQLite ≥ 3.35)
-    is race-free between workers: of two concurrent deliveries exactly one gets the row."""
-    if connection.vendor == "postgresql":
+    is race-free between workers: of two concurrent deliveries exactly one gets the row.
+    ``lock_elder`` (one item, PostgreSQL): the same statement first takes a transaction
+    advisory lock on the item's elder, so one elder's urgent messages are handled one at a
+    time across ingest processes (two presses at once count each other)."""
+    if connection.vendor == "postgresql" and len(items) > _SMALL:
         return _claim_message_ids_copy(items)
     table = MessageSeen._meta.db_table
     device_field = MessageSeen._meta.get_field("device")
@@ -279,9 +394,16 @@ def _claim_message_ids(items: list[_Item]) -> set[tuple[uuid.UUID, str]]:
                     ts_field.get_db_prep_value(item.message.ts, connection),
                 ]
             values = ", ".join(["(%s, %s, %s)"] * len(chunk))
+            if lock_elder and len(items) == 1 and connection.vendor == "postgresql":
+                params.append(int.from_bytes(items[0].elder_id.bytes[:8], "big", signed=True))
+                sql = (
+                    f"INSERT INTO {table} (device_id, msg_id, ts) "  # noqa: S608
+                    "SELECT %s::uuid, %s, %s::timestamptz FROM pg_advisory_xact_lock(%s) "
+                )
+            else:
+                sql = f"INSERT INTO {table} (device_id, msg_id, ts) VALUES {values} "  # noqa: S608
             cursor.execute(
-                f"INSERT INTO {table} (device_id, msg_id, ts) VALUES {values} "  # noqa: S608
-                "ON CONFLICT (device_id, msg_id) DO NOTHING RETURNING device_id, msg_id",
+                sql + "ON CONFLICT (device_id, msg_id) DO NOTHING RETURNING device_id, msg_id",
                 params,
             )
             for device_id, msg_id in cursor.fetchall():
@@ -294,10 +416,7 @@ def _claim_message_ids_copy(items: list[_Item]) -> set[tuple[uuid.UUID, str]]:
     one ``INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING``."""
     table = MessageSeen._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMPORARY TABLE IF NOT EXISTS ingest_keys "
-            "(device_id uuid, msg_id varchar(64), ts timestamptz) ON COMMIT DELETE ROWS"
-        )
+        bulk.temp_table(cursor, "ingest_keys", "device_id uuid, msg_id varchar(64), ts timestamptz")
         raw = cursor.cursor
         with raw.copy("COPY ingest_keys (device_id, msg_id, ts) FROM STDIN") as copy:
             for item in items:
@@ -308,7 +427,6 @@ def _claim_message_ids_copy(items: list[_Item]) -> set[tuple[uuid.UUID, str]]:
             "ON CONFLICT (device_id, msg_id) DO NOTHING RETURNING device_id, msg_id"
         )
         claimed = {(_as_uuid(d), m) for d, m in cursor.fetchall()}
-        cursor.execute("TRUNCATE ingest_keys")
     return claimed
 
 
@@ -414,16 +532,6 @@ def _falls(items: list[_Item], *, now: dt.datetime, result: BatchResult) -> None
         result.commands += found.commands
 
 
-def _rules_alerted(item: _Item, outcome: evaluation.Outcome) -> bool:
-    kind = "sos" if item.kind == "sos" else "fall"
-    return any(
-        serial == item.serial
-        and signal.kind == kind
-        and abs((signal.occurred_at - item.message.ts).total_seconds()) < 0.001
-        for _elder, serial, signal in outcome.signals
-    )
-
-
 def _raise_urgent(item: _Item) -> Any:
     message = item.message
     if isinstance(message, schema.Sos):
@@ -436,6 +544,7 @@ def _raise_urgent(item: _Item) -> Any:
             reason="sos_pressed",
             params={"presses": message.presses},
             device_serial=item.serial,
+            region_code=item.region_code,
         )
     if isinstance(message, schema.FallFlag):
         params: dict[str, Any] = {}
@@ -449,20 +558,35 @@ def _raise_urgent(item: _Item) -> Any:
             reason="device_fall_flag",
             params=params,
             device_serial=item.serial,
+            region_code=item.region_code,
+        )
+    if isinstance(message, schema.Smoke | schema.Gas | schema.WaterLeak) and message.alarm:
+        return alerting.raise_alert(
+            elder_id=item.elder_id,
+            kind="environment",
+            severity="critical",
+            occurred_at=message.ts,
+            reason=item.kind,
+            params={"serial": item.serial},
+            device_serial=item.serial,
+            region_code=item.region_code,
         )
     return None
 
 
 def _count(counts: collections.Counter[str]) -> None:
-    """Add to the running counters in the current transaction."""
-    counts = collections.Counter({k: v for k, v in counts.items() if v})
-    if not counts:
+    """Add to the running counters in the current transaction (one upsert)."""
+    rows = sorted((k, v) for k, v in counts.items() if v)
+    if not rows:
         return
-    IngestCounter.objects.bulk_create(
-        [IngestCounter(name=name, value=0) for name in counts], ignore_conflicts=True
-    )
-    for name, n in sorted(counts.items()):
-        IngestCounter.objects.filter(name=name).update(value=F("value") + n)
+    table = IngestCounter._meta.db_table
+    values = ", ".join(["(%s, %s)"] * len(rows))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (name, value) VALUES {values} "  # noqa: S608
+            f"ON CONFLICT (name) DO UPDATE SET value = {table}.value + excluded.value",
+            [x for row in rows for x in row],
+        )
 
 
 class DeviceRateLimiter:

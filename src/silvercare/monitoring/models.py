@@ -322,3 +322,28 @@ class PendingFall(models.Model):
 
     def __str__(self) -> str:
         return f"fall {self.state} {self.device_id} {self.detected_at:%Y-%m-%d %H:%M:%S}"
+
+
+class HealthProfile(TimeStampedModel):
+    """What operators and the rules need to know of an elder's health: conditions (the
+    thresholds' defaults by condition, ``rules.defaults``) and the medicines taken (shown on
+    an alert). No row: nothing recorded. The conditions are mirrored into the elder's
+    ``ElderRuleConfig.spec["conditions"]`` so the ingest compiles them without a query."""
+
+    elder = models.OneToOneField(
+        "elders.Elder", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    conditions = models.JSONField(_("conditions"), default=list, blank=True)
+    medications = models.JSONField(_("medications"), default=list, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["elder_id"]
+        verbose_name = _("health profile")
+        verbose_name_plural = _("health profiles")
+
+    def __str__(self) -> str:
+        return f"health of {self.elder_id}"

@@ -31,6 +31,12 @@ KIND_LABELS = {
 }
 
 
+def unit_label(unit: str) -> str:
+    """A unit as the page shows it ("mmHg" → "毫米汞柱" in Chinese)."""
+    labels = {"bpm": _("beats/min"), "mmHg": _("mmHg"), "mmol/L": _("mmol/L")}
+    return labels.get(unit, unit)
+
+
 def kind_label(kind: str) -> str:
     return str(KIND_LABELS.get(kind, kind))
 
@@ -43,9 +49,9 @@ def reading_text(kind: str, value: dict[str, Any]) -> str:
     if kind in {"spo2", "battery"} and "percent" in v:
         return f"{v['percent']}%"
     if kind == "bp" and "systolic" in v:
-        return f"{v['systolic']}/{v.get('diastolic', '–')} mmHg"
+        return f"{v['systolic']}/{v.get('diastolic', '–')} {unit_label('mmHg')}"
     if kind == "glucose" and "mmol_l" in v:
-        return f"{v['mmol_l']} mmol/L"
+        return f"{v['mmol_l']} {unit_label('mmol/L')}"
     if kind == "temperature" and "celsius" in v:
         return f"{v['celsius']} °C"
     if kind == "location" and "lat" in v:

@@ -142,7 +142,7 @@ Message = (
     | Heartbeat
 )
 KINDS: tuple[str, ...] = tuple(str(cls.__struct_config__.tag) for cls in Message.__args__)
-URGENT_KINDS = frozenset({"sos", "fall_flag"})
+URGENT_KINDS = frozenset({"sos", "fall_flag", "smoke", "gas", "water_leak"})
 
 _decoder = msgspec.json.Decoder(Message)
 

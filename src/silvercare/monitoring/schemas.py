@@ -73,3 +73,53 @@ class IngestOut(Schema):
     duplicate: int
     refused: int
     dead_lettered: int
+    commands: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Open fall_check prompts of the batch's devices: the bodies of the MQTT "
+        "cmd/fall_check command, with the device serial",
+    )
+
+
+class HealthIn(Schema):
+    conditions: list[str] = Field(default_factory=list, max_length=20)
+    medications: list[str] = Field(default_factory=list, max_length=50)
+    note: str = Field("", max_length=500)
+
+
+class HealthOut(Schema):
+    elder_id: uuid.UUID
+    conditions: list[str]
+    medications: list[str]
+    note: str
+
+
+class RuleSectionIn(Schema):
+    value: dict[str, Any] | None = Field(
+        description="The section's new value; {} restores the defaults, null switches it off"
+    )
+
+
+class RulesOut(Schema):
+    elder_id: uuid.UUID
+    spec: dict[str, Any]
+    thresholds: list[dict[str, Any]]
+
+
+class LatestOut(Schema):
+    kind: str
+    ts: dt.datetime
+    value: dict[str, Any]
+    serial: str
+
+
+class ElderMonitoringOut(Schema):
+    elder_id: uuid.UUID
+    latest: list[LatestOut]
+    series: dict[str, Any]
+    alerts: list[dict[str, Any]]
+
+
+class FamilyElderOut(Schema):
+    elder_id: uuid.UUID
+    name: str
+    consented: bool

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from silvercare.accounts.roles import Perm
 from silvercare.accounts.scoping import actor_has_perm
@@ -21,7 +22,15 @@ from silvercare.elders.models import Elder
 from silvercare.monitoring import credentials
 from silvercare.monitoring import error_codes as codes
 from silvercare.monitoring.choices import WEARABLE_TYPES, DeviceStatus, DeviceType, Placement
-from silvercare.monitoring.models import Device, DeviceBinding, DeviceState
+from silvercare.monitoring.models import (
+    Device,
+    DeviceBinding,
+    DeviceState,
+    ElderRuleConfig,
+    HealthProfile,
+    RuleState,
+)
+from silvercare.monitoring.rules import RuleConfigError, compile_rules
 from silvercare.regions.models import Region
 
 
@@ -218,3 +227,181 @@ def device_unbind(*, ctx: AuditContext, device: Device) -> DeviceBinding:
 
 def _user(ctx: AuditContext) -> Any:
     return ctx.actor if getattr(ctx.actor, "pk", None) else None
+
+
+# --- Health profile and per-elder rule configuration ----------------------------------------
+
+#: The sections of an elder's rule configuration a person edits (``monitoring.rules``).
+RULE_SECTIONS = ("thresholds", "geofence", "inactivity", "sos", "device", "medication")
+MAX_MEDICATIONS = 30
+
+
+def _require_manage_elder(ctx: AuditContext, elder: Elder) -> None:
+    if not actor_has_perm(ctx.actor, Perm.MONITORING_MANAGE, elder.region_id):
+        raise DomainError(
+            code="permission_denied",
+            status=403,
+            message=_("You may not change the monitoring of this person."),
+        )
+
+
+def _audit_elder(ctx: AuditContext, elder: Elder, entity: str, changes: dict[str, Any]) -> None:
+    audit_record(
+        ctx=ctx,
+        action=AuditAction.UPDATE,
+        entity_type=entity,
+        entity_id=str(elder.pk),
+        region_code=elder.region_id,
+        summary=entity,
+        changes=changes,
+    )
+
+
+def health_profile_save(
+    *,
+    ctx: AuditContext,
+    elder: Elder,
+    conditions: list[str],
+    medications: list[str],
+    note: str = "",
+) -> HealthProfile:
+    """Record the elder's conditions and medicines. The conditions also go into the rule
+    configuration (``spec["conditions"]``), so the thresholds' defaults by condition apply
+    from the next reading on."""
+    from silvercare.monitoring.choices import Condition
+
+    _require_manage_elder(ctx, elder)
+    errors: list[FieldError] = []
+    clean_conditions = [c for c in Condition.values if c in set(conditions)]
+    unknown = [c for c in conditions if c not in Condition.values]
+    if unknown:
+        errors.append(
+            FieldError("conditions", codes.CONDITION_UNKNOWN, _("Choose conditions from the list."))
+        )
+    clean_meds: list[str] = []
+    for index, raw in enumerate(medications):
+        item = str(raw).strip()
+        if not item:
+            continue
+        problem = check_text(item, "medications", formula=True)
+        if problem or len(item) > 100:
+            errors.append(
+                FieldError(
+                    "medications",
+                    codes.MEDICATIONS_INVALID,
+                    _("Line %(n)s: one medicine per line, at most 100 characters.")
+                    % {"n": index + 1},
+                )
+            )
+            break
+        clean_meds.append(item)
+    if len(clean_meds) > MAX_MEDICATIONS:
+        errors.append(
+            FieldError(
+                "medications",
+                codes.MEDICATIONS_INVALID,
+                _("At most %(n)s medicines.") % {"n": MAX_MEDICATIONS},
+            )
+        )
+    note = _check_text_field(errors, "note", note, 500)
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        profile = HealthProfile.objects.select_for_update().filter(elder=elder).first()
+        before = (
+            {"conditions": profile.conditions, "medications": profile.medications}
+            if profile
+            else {"conditions": [], "medications": []}
+        )
+        if profile is None:
+            profile = HealthProfile(elder=elder)
+        profile.conditions = clean_conditions
+        profile.medications = clean_meds
+        profile.note = note
+        profile.updated_by = _user(ctx)
+        profile.save()
+        config, _created = ElderRuleConfig.objects.select_for_update().get_or_create(elder=elder)
+        spec = dict(config.spec) if isinstance(config.spec, dict) else {}
+        if clean_conditions:
+            spec["conditions"] = clean_conditions
+        else:
+            spec.pop("conditions", None)
+        config.spec = spec
+        config.save()
+        _audit_elder(
+            ctx,
+            elder,
+            "health_profile",
+            {
+                key: [before[key], value]
+                for key, value in (("conditions", clean_conditions), ("medications", clean_meds))
+                if before[key] != value
+            },
+        )
+    return profile
+
+
+_RULE_ERROR_TEXT = {
+    "out_of_range": gettext_lazy("This value is out of range."),
+    "invalid_number": gettext_lazy("Enter a number."),
+    "invalid_integer": gettext_lazy("Enter a whole number."),
+    "invalid_time": gettext_lazy("Enter a time as HH:MM."),
+    "invalid_window": gettext_lazy("The window is not valid."),
+    "longer_than_window": gettext_lazy("The duration is longer than the window."),
+    "invalid_polygon": gettext_lazy(
+        "The polygon needs at least 3 points (longitude,latitude) and may not cross itself."
+    ),
+    "invalid_point": gettext_lazy("Each point is longitude,latitude."),
+    "invalid_zone": gettext_lazy("A zone is a polygon, or a centre and a radius."),
+    "duplicate_zone": gettext_lazy("Two zones have the same name."),
+    "duplicate_dose": gettext_lazy("Two doses have the same name and time."),
+    "too_many": gettext_lazy("Too many entries."),
+}
+
+
+def rule_error(exc: RuleConfigError) -> FieldError:
+    """A rule-compiler error as a field error (the path names the field)."""
+    text = _RULE_ERROR_TEXT.get(exc.code)
+    message = str(text) if text else _("Not valid: %(detail)s") % {"detail": exc.message}
+    return FieldError(exc.path, exc.code, message)
+
+
+def rule_section_set(
+    *, ctx: AuditContext, elder: Elder, section: str, value: Any
+) -> ElderRuleConfig:
+    """Replace one section of the elder's rule configuration: an object replaces it, ``{}``
+    restores the defaults, ``None`` switches the rule off. The whole configuration is
+    compiled first (a bad value is a field error naming its path). A changed section
+    resets that rule's state, so a new medication schedule starts afresh."""
+    _require_manage_elder(ctx, elder)
+    if section not in RULE_SECTIONS:
+        raise ValidationFailed(
+            [FieldError("section", codes.RULE_SECTION_UNKNOWN, _("Unknown rule section."))]
+        )
+    if value is not None and not isinstance(value, dict):
+        raise ValidationFailed(
+            [FieldError(section, codes.RULE_INVALID, _("Expected an object or null."))]
+        )
+    with transaction.atomic():
+        config, _created = ElderRuleConfig.objects.select_for_update().get_or_create(elder=elder)
+        spec = dict(config.spec) if isinstance(config.spec, dict) else {}
+        before = spec.get(section, {})
+        if value == {}:
+            spec.pop(section, None)
+        else:
+            spec[section] = value
+        try:
+            compile_rules(spec)
+        except RuleConfigError as exc:
+            raise ValidationFailed([rule_error(exc)]) from None
+        after = spec.get(section, {})
+        if before == after:
+            return config
+        config.spec = spec
+        config.save()
+        state = RuleState.objects.select_for_update().filter(elder_id=elder.pk).first()
+        if state is not None and section in state.states:
+            state.states.pop(section)
+            state.save(update_fields=["states", "updated_at"])
+        _audit_elder(ctx, elder, "rule_config", {section: [before, after]})
+    return config

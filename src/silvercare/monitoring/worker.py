@@ -5,8 +5,16 @@
   worker that restarts gets its unacknowledged messages again (Mosquitto #2662).
 * ``on_message`` runs on paho's network thread and only hands the message to a queue.
 * The batching loop gathers up to ``batch_size`` messages or ``window`` seconds, calls
-  ``ingest_batch`` and sends the PUBACKs only after the commit. SOS and fall flags wake the
-  loop and are ingested at once, on their own.
+  ``ingest_batch`` and sends the PUBACKs only after the commit.
+* The urgent lane (``UrgentLane``): a second connection (client id ``<id>-urgent``,
+  persistent session, QoS 1) in the share group ``$share/urgent`` subscribed only to the
+  urgent kinds (SOS, fall flag and cancel, smoke/gas/water-leak), with its own thread and
+  database connection. Each message is stored and its alert raised in one small
+  transaction, acknowledged after that commit; the bulk lane's backlog, its batch in
+  progress and its row locks are not in the way. The bulk lane also receives these topics
+  (its filter is ``+/+``, so a message on an unknown or misspelt kind is still
+  dead-lettered) and acknowledges them at once without reading them: one extra delivery
+  per urgent message, against per-kind filters that would leave unknown kinds unheard.
 * A per-device token bucket limits floods; a refused message is counted and acknowledged.
 * Nothing a device sends stops the loop: invalid messages become dead letters, a failing
   batch is retried and then split so only the message that fails is set aside.
@@ -30,7 +38,13 @@ from django.utils import timezone
 from paho.mqtt.enums import CallbackAPIVersion
 
 from silvercare.monitoring import schema
-from silvercare.monitoring.broker import SHARED_FILTER, TOPIC_ROOT, MqttTarget
+from silvercare.monitoring.broker import (
+    SHARED_FILTER,
+    TOPIC_ROOT,
+    URGENT_FILTERS,
+    URGENT_LANE_KINDS,
+    MqttTarget,
+)
 from silvercare.monitoring.choices import DeadLetterReason
 from silvercare.monitoring.evaluation import rules_tick
 from silvercare.monitoring.falls import FALL_CHECK
@@ -39,6 +53,8 @@ from silvercare.monitoring.ingest import (
     DeviceRateLimiter,
     RawMessage,
     ingest_batch,
+    ingest_urgent,
+    settle_urgent,
 )
 from silvercare.monitoring.models import DeadLetter
 
@@ -64,6 +80,184 @@ def parse_topic(topic: str) -> tuple[str, str] | None:
     return parts[0], parts[1]
 
 
+def _client(target: MqttTarget, client_id: str, max_inflight: int) -> mqtt.Client:
+    client = mqtt.Client(
+        callback_api_version=CallbackAPIVersion.VERSION2,
+        client_id=client_id,
+        clean_session=False,
+        protocol=mqtt.MQTTv311,
+        manual_ack=True,
+    )
+    client.max_inflight_messages_set(max_inflight)
+    client.reconnect_delay_set(min_delay=1, max_delay=30)
+    if target.username:
+        client.username_pw_set(target.username, target.password or None)
+    if target.tls:
+        client.tls_set(cert_reqs=ssl.CERT_REQUIRED)
+    return client
+
+
+def _raw(message: mqtt.MQTTMessage) -> RawMessage:
+    parsed = parse_topic(message.topic)
+    return RawMessage(
+        serial=parsed[0] if parsed else "",
+        payload=bytes(message.payload),
+        topic_kind=parsed[1] if parsed else "?",
+        received_at=timezone.now(),
+        ack=Ack(message.mid, message.qos),
+        topic=message.topic,
+    )
+
+
+def _ack(client: mqtt.Client, acks: list[Any]) -> None:
+    for ack in acks:
+        if isinstance(ack, Ack) and ack.qos > 0:
+            client.ack(ack.mid, ack.qos)
+
+
+def _set_aside(raw: RawMessage) -> bool:
+    """A message that fails on its own becomes a dead letter (if the database is up)."""
+    try:
+        close_old_connections()
+        with transaction.atomic():
+            DeadLetter.objects.create(
+                received_at=raw.received_at or timezone.now(),
+                serial=raw.serial[:64],
+                topic=raw.topic[:200],
+                reason=DeadLetterReason.PROCESSING_ERROR,
+                detail="ingest failed; see the worker log",
+                payload=raw.payload[:2000].decode("utf-8", errors="replace"),
+            )
+    except Exception:
+        logger.exception("database unavailable; message kept unacknowledged")
+        return False
+    return True
+
+
+def send_commands(client: mqtt.Client, commands: list[tuple[str, Any]]) -> None:
+    """Commands to devices, after the commit that decided them (QoS 1): medication
+    reminders on ``cmd/reminder``, "fall detected — press to cancel" on ``cmd/fall_check``."""
+    for serial, signal in commands:
+        topic = "fall_check" if signal.kind == FALL_CHECK else "reminder"
+        body = {
+            "kind": signal.kind,
+            "ts": signal.occurred_at.isoformat(),
+            "reason": signal.reason,
+            "params": signal.params,
+        }
+        client.publish(f"{TOPIC_ROOT}/{serial}/cmd/{topic}", json.dumps(body, default=str), qos=1)
+
+
+class UrgentLane:
+    """The urgent lane: its own MQTT connection, thread and database connection (see the
+    module docstring). A second thread moves the device and rule state of what the lane
+    stored (``settle_urgent``), so an SOS never waits behind the bulk lane's row locks."""
+
+    def __init__(self, target: MqttTarget, *, client_id: str, max_inflight: int = 100) -> None:
+        self.target = target
+        self.inbox: queue.SimpleQueue[RawMessage] = queue.SimpleQueue()
+        self.to_settle: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self.subscribed = threading.Event()
+        self.stored = 0
+        self.client = _client(target, client_id, max_inflight)
+        self.client.on_connect = self._on_connect
+        self.client.on_subscribe = self._on_subscribe
+        self.client.on_message = lambda _c, _u, message: self.inbox.put(_raw(message))
+        self._threads: list[threading.Thread] = []
+
+    def _on_connect(
+        self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any, properties: Any
+    ) -> None:
+        if reason.is_failure:
+            logger.error("MQTT connection (urgent lane) refused: %s", reason)
+            return
+        client.subscribe([(f, 1) for f in URGENT_FILTERS])
+
+    def _on_subscribe(
+        self, client: mqtt.Client, userdata: Any, mid: int, reasons: Any, properties: Any
+    ) -> None:
+        if all(not r.is_failure for r in reasons):
+            self.subscribed.set()
+        else:
+            logger.error("MQTT subscription (urgent lane) refused: %s", reasons)
+
+    def start(self) -> None:
+        self.client.connect_async(self.target.host, self.target.port, keepalive=30)
+        self.client.loop_start()
+
+    def stop(self) -> None:
+        self.client.disconnect()
+        self.client.loop_stop()
+
+    def run_threads(self, stop: threading.Event) -> None:
+        self._threads = [
+            threading.Thread(target=self._loop, args=(stop,), name="ingest-urgent", daemon=True),
+            threading.Thread(
+                target=self._settle_loop, args=(stop,), name="ingest-settle", daemon=True
+            ),
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def join(self, timeout: float = 10.0) -> None:
+        for thread in self._threads:
+            thread.join(timeout)
+
+    def _loop(self, stop: threading.Event) -> None:
+        try:
+            while not stop.is_set():
+                try:
+                    raw = self.inbox.get(timeout=0.2)
+                except queue.Empty:
+                    continue
+                self._ingest(raw)
+        finally:
+            connection.close()
+
+    def _ingest(self, raw: RawMessage) -> None:
+        for attempt in range(RETRIES_BEFORE_SPLIT):
+            try:
+                close_old_connections()
+                result, settle = ingest_urgent(raw)
+            except Exception:
+                logger.exception("urgent ingest failed (attempt %d)", attempt + 1)
+                time.sleep(min(1.0, 0.05 * 2**attempt))
+                continue
+            self.stored += result.counts.get("accepted", 0)
+            _ack(self.client, result.acks)
+            send_commands(self.client, result.commands)
+            if settle:
+                self.to_settle.put(settle)
+            return
+        if _set_aside(raw):
+            _ack(self.client, [raw.ack])
+
+    def _settle_loop(self, stop: threading.Event) -> None:
+        try:
+            while not stop.is_set() or not self.to_settle.empty():
+                try:
+                    items = list(self.to_settle.get(timeout=0.2))
+                except queue.Empty:
+                    continue
+                while True:
+                    try:
+                        items += self.to_settle.get_nowait()
+                    except queue.Empty:
+                        break
+                for attempt in range(RETRIES_BEFORE_SPLIT):
+                    try:
+                        close_old_connections()
+                        result = settle_urgent(items)
+                    except Exception:
+                        logger.exception("urgent settle failed (attempt %d)", attempt + 1)
+                        time.sleep(min(1.0, 0.05 * 2**attempt))
+                        continue
+                    send_commands(self.client, result.commands)
+                    break
+        finally:
+            connection.close()
+
+
 class IngestWorker:
     def __init__(
         self,
@@ -75,8 +269,15 @@ class IngestWorker:
         limiter: DeviceRateLimiter | None = None,
         max_inflight: int = 1000,
         tick_every: float | None = None,
+        urgent_lane: bool = True,
+        bulk_lane: bool = True,
     ) -> None:
+        """``urgent_lane``/``bulk_lane``: which lanes this worker runs. A bulk-only worker
+        acknowledges urgent kinds unread (an urgent-only worker, another process, has
+        them: ``silvercare ingest --processes N`` runs one of those and N bulk workers)."""
         self.target = target
+        self.bulk_lane = bulk_lane
+        self.skip_urgent = not urgent_lane
         self.tick_every = tick_every
         self.batch_size = batch_size
         self.window = window
@@ -86,19 +287,8 @@ class IngestWorker:
         self.connected = threading.Event()
         self.subscribed = threading.Event()
         self.stored = 0
-        self.client = mqtt.Client(
-            callback_api_version=CallbackAPIVersion.VERSION2,
-            client_id=client_id,
-            clean_session=False,
-            protocol=mqtt.MQTTv311,
-            manual_ack=True,
-        )
-        self.client.max_inflight_messages_set(max_inflight)
-        self.client.reconnect_delay_set(min_delay=1, max_delay=30)
-        if target.username:
-            self.client.username_pw_set(target.username, target.password or None)
-        if target.tls:
-            self.client.tls_set(cert_reqs=ssl.CERT_REQUIRED)
+        self.lane = UrgentLane(target, client_id=f"{client_id}-urgent") if urgent_lane else None
+        self.client = _client(target, client_id, max_inflight)
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
         self.client.on_subscribe = self._on_subscribe
@@ -130,17 +320,17 @@ class IngestWorker:
             logger.error("MQTT subscription refused: %s", reasons)
 
     def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
-        parsed = parse_topic(message.topic)
-        serial, kind = parsed if parsed else ("", None)
-        raw = RawMessage(
-            serial=serial,
-            payload=bytes(message.payload),
-            topic_kind=kind if parsed else "?",
-            received_at=timezone.now(),
-            ack=Ack(message.mid, message.qos),
-            topic=message.topic,
-        )
-        if kind in schema.URGENT_KINDS:
+        if self.skip_urgent or (self.lane is not None and self.lane.subscribed.is_set()):
+            kind = message.topic.rpartition("/")[2]
+            if kind in URGENT_LANE_KINDS and message.topic.startswith(_TOPIC_PREFIX):
+                # The urgent lane has its own copy: acknowledge this one unread. (Until the
+                # lane is subscribed the bulk lane stores them itself; a message both lanes
+                # get in that moment is stored once, by message id.)
+                if message.qos > 0:
+                    client.ack(message.mid, message.qos)
+                return
+        raw = _raw(message)
+        if raw.topic_kind in schema.URGENT_KINDS:
             self.urgent.put(raw)
             self.inbox.put(_WAKE)
         else:
@@ -149,19 +339,33 @@ class IngestWorker:
     # --- the batching loop ---------------------------------------------------------------
 
     def start(self) -> None:
-        self.client.connect_async(self.target.host, self.target.port, keepalive=30)
-        self.client.loop_start()
+        if self.lane is not None:
+            self.lane.start()
+        if self.bulk_lane:
+            self.client.connect_async(self.target.host, self.target.port, keepalive=30)
+            self.client.loop_start()
 
     def stop(self) -> None:
-        self.client.disconnect()
-        self.client.loop_stop()
+        if self.lane is not None:
+            self.lane.stop()
+        if self.bulk_lane:
+            self.client.disconnect()
+            self.client.loop_stop()
 
     def run(self, stop: threading.Event) -> None:
         """Ingest until ``stop`` is set (the caller started the client)."""
+        if self.lane is not None:
+            self.lane.run_threads(stop)
         try:
-            self._run(stop)
+            if self.bulk_lane:
+                self._run(stop)
+            else:
+                while not stop.wait(0.2):
+                    pass
         finally:
             connection.close()
+            if self.lane is not None:
+                self.lane.join()
 
     def _run(self, stop: threading.Event) -> None:
         limited: Counter[str] = Counter()
@@ -239,37 +443,10 @@ class IngestWorker:
         return False
 
     def _set_aside(self, raw: RawMessage) -> bool:
-        """A message that fails on its own becomes a dead letter (if the database is up)."""
-        try:
-            close_old_connections()
-            with transaction.atomic():
-                DeadLetter.objects.create(
-                    received_at=raw.received_at or timezone.now(),
-                    serial=raw.serial[:64],
-                    topic=raw.topic[:200],
-                    reason=DeadLetterReason.PROCESSING_ERROR,
-                    detail="ingest failed; see the worker log",
-                    payload=raw.payload[:2000].decode("utf-8", errors="replace"),
-                )
-        except Exception:
-            logger.exception("database unavailable; message kept unacknowledged")
-            return False
-        return True
+        return _set_aside(raw)
 
     def _send_commands(self, commands: list[tuple[str, Any]]) -> None:
-        """Commands to devices, after the commit that decided them (QoS 1): medication
-        reminders on ``cmd/reminder``, "fall detected — press to cancel" on ``cmd/fall_check``."""
-        for serial, signal in commands:
-            topic = "fall_check" if signal.kind == FALL_CHECK else "reminder"
-            body = {
-                "kind": signal.kind,
-                "ts": signal.occurred_at.isoformat(),
-                "reason": signal.reason,
-                "params": signal.params,
-            }
-            self.client.publish(
-                f"{TOPIC_ROOT}/{serial}/cmd/{topic}", json.dumps(body, default=str), qos=1
-            )
+        send_commands(self.client, commands)
 
     def _tick(self) -> None:
         try:
@@ -281,6 +458,4 @@ class IngestWorker:
         self._send_commands(outcome.commands)
 
     def _ack(self, acks: list[Any]) -> None:
-        for ack in acks:
-            if isinstance(ack, Ack) and ack.qos > 0:
-                self.client.ack(ack.mid, ack.qos)
+        _ack(self.client, acks)

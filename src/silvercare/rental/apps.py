@@ -6,3 +6,9 @@ class RentalConfig(AppConfig):
     name = "silvercare.rental"
     label = "rental"
     verbose_name = _("Assistive device rental")
+
+    def ready(self) -> None:
+        from silvercare.common.elder_panels import ElderPanel, register
+        from silvercare.rental.views import elder_panel
+
+        register(ElderPanel("rental", "rental/elder_panel.html", elder_panel, order=40))

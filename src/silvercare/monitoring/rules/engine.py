@@ -10,6 +10,7 @@ to each reading (dispatch by reading kind) and the time-driven checks on ``tick`
 Spec (JSON; every key optional, ``null`` switches a rule off)::
 
     {"timezone": "Asia/Shanghai",
+     "conditions": ["copd"],   # added to ``conditions=`` (the elder's health profile)
      "thresholds": {...overrides merged on the defaults by condition...},
      "geofence": {...}, "inactivity": {...}, "sos": {...}, "device": {...},
      "medication": {...}}
@@ -31,6 +32,7 @@ from silvercare.monitoring.rules import (
     thresholds,
 )
 from silvercare.monitoring.rules.config import known_keys, section, text
+from silvercare.monitoring.rules.errors import RuleConfigError
 from silvercare.monitoring.rules.reading import Reading
 from silvercare.monitoring.rules.signals import Signal
 from silvercare.monitoring.rules.timeutil import DEFAULT_TIMEZONE, zone
@@ -76,9 +78,22 @@ def compile_rules(
     spec = spec or {}
     known_keys(
         spec,
-        {"timezone", "thresholds", "geofence", "inactivity", "sos", "device", "medication"},
+        {
+            "timezone",
+            "conditions",
+            "thresholds",
+            "geofence",
+            "inactivity",
+            "sos",
+            "device",
+            "medication",
+        },
         "",
     )
+    listed = spec.get("conditions") or []
+    if not isinstance(listed, list) or not all(isinstance(c, str) for c in listed):
+        raise RuleConfigError("conditions", "invalid_type", "expected a list of strings")
+    conditions = [*conditions, *listed]
     timezone = text(spec, "timezone", "", DEFAULT_TIMEZONE)
     zone(timezone)
     entries: list[RuleEntry] = []

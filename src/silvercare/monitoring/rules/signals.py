@@ -17,6 +17,7 @@ ALERT_KINDS: frozenset[str] = frozenset(
         "device_offline",
         "battery_low",
         "medication_missed",
+        "environment",
     }
 )
 DEVICE_KINDS: frozenset[str] = frozenset({"medication_reminder"})

@@ -1,11 +1,13 @@
-"""SOS presses and the device-side fall flag.
+"""Calls for help: SOS presses, the device-side fall flag and the home alarms.
 
 Every ``sos`` reading is a Signal (the alerts app attaches it to the elder's open SOS alert):
 urgent, or critical when it brings the presses within ``repeat_window_s`` to
 ``repeat_count`` or more (a reading may carry several ``presses``). A ``fall_flag`` reading
 (the device's own detector) is a ``fall`` Signal; ``fall_cancel`` (the wearer cancelled it on
 the device) is the clearing ``fall`` Signal. Nothing here waits for time: SOS is never
-delayed, and a late (out-of-order) press still fires.
+delayed, and a late (out-of-order) press still fires. A ``smoke``, ``gas`` or ``water_leak``
+reading whose ``alarm`` is true is an ``environment`` Signal (critical by default; the reason is
+the sensor kind); the same sensor reporting ``alarm: false`` clears it.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from silvercare.monitoring.rules.signals import Signal
 from silvercare.monitoring.rules.timeutil import utc
 
 NAME = "sos"
-KINDS = frozenset({"sos", "fall_flag", "fall_cancel"})
+HOME_ALARMS = frozenset({"smoke", "gas", "water_leak"})
+KINDS = frozenset({"sos", "fall_flag", "fall_cancel"}) | HOME_ALARMS
 
 State = dict[str, Any]
 
@@ -33,13 +36,21 @@ class SosConfig:
     severity: str
     repeat_severity: str
     fall_severity: str
+    environment_severity: str
 
 
 def compile_config(spec: Mapping[str, Any]) -> SosConfig:
     p = "sos."
     known_keys(
         spec,
-        {"repeat_count", "repeat_window_s", "severity", "repeat_severity", "fall_severity"},
+        {
+            "repeat_count",
+            "repeat_window_s",
+            "severity",
+            "repeat_severity",
+            "fall_severity",
+            "environment_severity",
+        },
         p,
     )
     return SosConfig(
@@ -48,6 +59,7 @@ def compile_config(spec: Mapping[str, Any]) -> SosConfig:
         severity=severity(spec, "severity", p, "urgent"),
         repeat_severity=severity(spec, "repeat_severity", p, "critical"),
         fall_severity=severity(spec, "fall_severity", p, "critical"),
+        environment_severity=severity(spec, "environment_severity", p, "critical"),
     )
 
 
@@ -76,6 +88,17 @@ def evaluate(config: SosConfig, state: State, reading: Reading) -> tuple[State, 
                 "fall_detected",
                 params,
                 clears=kind == "fall_cancel",
+            )
+        ]
+    if kind in HOME_ALARMS:
+        return state, [
+            Signal(
+                "environment",
+                config.environment_severity,
+                utc(t),
+                kind,
+                {"serial": reading.device_serial},
+                clears=values.get("alarm") is not True,
             )
         ]
     if kind != "sos":

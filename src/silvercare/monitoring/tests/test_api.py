@@ -47,6 +47,7 @@ def test_device_posts_its_own_readings(watch: Any) -> None:
         "duplicate": 1,
         "refused": 0,
         "dead_lettered": 0,
+        "commands": [],
     }
     assert Reading.objects.get().device_id == device.pk
 

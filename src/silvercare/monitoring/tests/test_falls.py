@@ -304,3 +304,40 @@ def test_the_worker_publishes_the_fall_check_on_its_own_topic(watch: Any) -> Non
     assert topic == "silvercare/v1/W-0001/cmd/fall_check"
     assert body["kind"] == "fall_check" and body["reason"] == "fall_detected"
     assert body["params"]["ref"] == str(PendingFall.objects.get().pk)
+
+
+@override_settings(SILVERCARE_FALL_CONFIRM_SECONDS=3600)  # however slow the machine
+def test_a_device_on_https_gets_the_press_to_cancel_prompt_in_the_answer(watch: Any) -> None:
+    import base64
+
+    from django.test import Client
+
+    _device, secret = watch
+    auth = base64.b64encode(f"W-0001:{secret}".encode()).decode()
+    start = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(seconds=45)
+
+    def post(messages: list[bytes]) -> Any:
+        body = {"messages": [{"message": json.loads(m)} for m in messages]}
+        return Client().post(
+            "/api/v1/monitoring/ingest",
+            json.dumps(body),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Basic {auth}",
+        )
+
+    answers = [post([m.payload]) for m in _stream("W-0001", start=start)]
+    assert all(a.status_code == 200 for a in answers), answers[-1].content
+    pending = PendingFall.objects.get()
+    prompts = [c for a in answers for c in a.json()["commands"]]
+    assert prompts, "no fall_check prompt in any answer"
+    assert prompts[0]["device"] == "W-0001" and prompts[0]["kind"] == FALL_CHECK
+    assert prompts[0]["reason"] == "fall_detected"
+    assert prompts[0]["params"]["ref"] == str(pending.pk)
+    assert prompts[0]["params"]["confirm_s"] == 3600
+    # Before the fall, nothing to show; after the wearer's cancel, the prompt is gone.
+    assert answers[0].json()["commands"] == []
+    cancel = {"kind": "fall_cancel", "id": "c1", "ts": dt.datetime.now(dt.UTC).isoformat()}
+    answer = post([json.dumps({**cancel, "ref": str(pending.pk)}).encode()])
+    assert answer.json()["commands"] == []
+    pending.refresh_from_db()
+    assert pending.state == "cancelled"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import get_language
 
 from silvercare.accounts.roles import Perm
@@ -64,5 +65,9 @@ def amount_rule(rule: Any) -> str:
 
 @register.filter
 def quote_item(quote: Any) -> str:
-    """What a presented quote is for: its label, or else the kind of item."""
-    return item_text(quote.get("item_label") or "", quote.get("item_kind") or "")
+    """What a presented quote is for: its label (a product's own name, marked as a name
+    not to translate), or else the kind of item."""
+    label = quote.get("item_label") or ""
+    if label:
+        return format_html('<span translate="no">{}</span>', label)
+    return item_text("", quote.get("item_kind") or "")

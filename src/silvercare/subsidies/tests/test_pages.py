@@ -154,7 +154,7 @@ def test_quote_from_the_elder_page_and_reserve(
     )
     assert made.status_code == 302
     page = client.get(made["Location"]).content.decode()
-    assert "Walker: list price 60 yuan" in page
+    assert '<span translate="no">Walker</span>: list price 60 yuan' in page
     assert "Rental subsidy" in page and "48" in page and 'id="elder-pays">12<' in page
     assert "Disabled category; 80 % of the 60 yuan still to pay; budget left 10,000 yuan" in page
     client.post(made["Location"] + "reserve/", {"units": "3"})

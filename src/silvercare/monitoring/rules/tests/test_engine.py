@@ -30,8 +30,13 @@ def test_each_reading_reaches_only_the_rules_of_its_kind() -> None:
 
     assert evaluate(rules, states, reading("spo2", local("08:00"), percent=89)) == []
     assert sorted(states) == ["device", "thresholds"]
-    evaluate(rules, states, reading("smoke", local("08:01"), serial="SMK1", alarm=False))
-    assert sorted(states) == ["device", "thresholds"]
+    quiet = evaluate(rules, states, reading("smoke", local("08:01"), serial="SMK1", alarm=False))
+    assert [(s.kind, s.clears) for s in quiet] == [("environment", True)]
+    assert sorted(states) == ["device", "sos", "thresholds"]  # home alarms are calls for help
+    fire = evaluate(rules, states, reading("smoke", local("08:02"), serial="SMK1", alarm=True))
+    assert [(s.kind, s.severity, s.reason, s.clears) for s in fire] == [
+        ("environment", "critical", "smoke", False)
+    ]
     assert sorted(states["device"]["devices"]) == ["SMK1", "W1"]
 
 

@@ -1,0 +1,60 @@
+"""What every rental service shares: permission checks, the audit row, text checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from silvercare.accounts.scoping import actor_has_perm
+from silvercare.audit.models import AuditAction
+from silvercare.audit.services import AuditContext, audit_record
+from silvercare.common.errors import DomainError, FieldError
+from silvercare.common.text import check_text
+from silvercare.rental import error_codes as codes
+
+
+def require(ctx: AuditContext, perm: str, region_code: str) -> None:
+    """403 unless the actor holds ``perm`` over the area."""
+    if not actor_has_perm(ctx.actor, perm, region_code):
+        raise DomainError(
+            code=codes.PERMISSION_DENIED,
+            status=403,
+            message=_("You may not do this for this area."),
+        )
+
+
+def audit(
+    ctx: AuditContext,
+    *,
+    entity_id: Any,
+    region_code: str,
+    summary: str,
+    action: str = AuditAction.UPDATE,
+    changes: dict[str, Any] | None = None,
+) -> None:
+    audit_record(
+        ctx=ctx,
+        action=action,
+        entity_type="rental",
+        entity_id=str(entity_id),
+        region_code=region_code,
+        summary=summary,
+        changes=changes,
+    )
+
+
+def text_errors(values: dict[str, str], *, multiline: tuple[str, ...] = ()) -> list[FieldError]:
+    errors = []
+    for name, value in values.items():
+        error = check_text(value or "", name, multiline=name in multiline)
+        if error is not None:
+            errors.append(error)
+    return errors
+
+
+def actor_label(ctx: AuditContext) -> str:
+    actor = ctx.actor
+    if actor is None:
+        return "system"
+    return str(getattr(actor, "display_name", "") or getattr(actor, "username", actor))[:150]
