@@ -20,7 +20,7 @@ from silvercare.common.errors import DomainError, NotFound, ValidationFailed
 from silvercare.common.testing import client_for
 
 
-def test_the_classification_is_loaded_from_data(db: None) -> None:
+def test_the_classification_is_loaded_from_data(regions: None) -> None:
     divisions = DeviceType.objects.filter(level="division")
     assert divisions.count() >= 20
     # Every class of ISO 9999 used, each with the national catalogue 2023 renumbering that
