@@ -14,10 +14,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from silvercare.accounts.services import token_create
 from silvercare.assessments.services import assessment_book
 from silvercare.audit.services import AuditContext
+from silvercare.canteens.tests import scope_world as canteens_world
 from silvercare.common import crypto
 from silvercare.common.testing import COMMUNITY_A1, client_for, make_assessor, make_elder
 from silvercare.elders.importing import import_check
 from silvercare.elders.services import contact_add
+from silvercare.industry.tests import scope_world as industry_world
+from silvercare.portal.tests import scope_world as portal_world
+from silvercare.supervision.tests import scope_world as supervision_world
 
 pytestmark = pytest.mark.django_db
 SKIP_PREFIXES = (
@@ -83,6 +87,7 @@ def secret_world(worker: Any, other_worker: Any) -> dict[str, Any]:
         source="test",
     )
     device = _monitoring_world(worker, elder)
+    worlds = {name: world.build(worker, elder) for name, world in WORLDS.items()}
     return {
         "ids": {
             "elder_id": str(elder.pk),
@@ -98,6 +103,7 @@ def secret_world(worker: Any, other_worker: Any) -> dict[str, Any]:
             **adaptation,
             **rental,
             **assistive,
+            **{k: v for ids in worlds.values() for k, v in ids.items()},
             "alert_id": str(alert.alert_id),
             "device_id": str(device.pk),
             "section": "device",
@@ -125,10 +131,20 @@ def secret_world(worker: Any, other_worker: Any) -> dict[str, Any]:
             "绝密验配",
             "绝密需求",
             "绝密建议",
+            *(marker for world in WORLDS.values() for marker in world.MARKERS),
         ],
         "outsider": client_for(other_worker),
     }
 
+
+# Capabilities that keep their scope-leak records beside their own code.
+WORLDS = {
+    "industry": industry_world,
+    "supervision": supervision_world,
+    "canteens": canteens_world,
+    "portal": portal_world,
+}
+WORLD_IDS = tuple(k for world in WORLDS.values() for k in world.IDS)
 
 TRAINING_IDS = ("course_id", "session_id", "enrolment_id", "qualification_id", "certificate_id")
 
@@ -570,6 +586,7 @@ def test_every_page_hides_foreign_records(secret_world: dict[str, Any]) -> None:
                 *ADAPTATION_IDS,
                 *RENTAL_IDS,
                 *ASSISTIVE_IDS,
+                *WORLD_IDS,
             )
         )
         for method in ("get", "post"):
@@ -617,6 +634,7 @@ def test_every_api_operation_hides_foreign_records(secret_world: dict[str, Any])
                     *ADAPTATION_IDS,
                     *RENTAL_IDS,
                     *ASSISTIVE_IDS,
+                    *WORLD_IDS,
                 )
             ):
                 assert response.status_code in (404, 422), (method, url, response.status_code)

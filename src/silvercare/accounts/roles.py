@@ -76,6 +76,22 @@ class Perm:
     CARE_PROVIDE = "care.provide"
     CARE_VISIT = "care.visit"
     CARE_SUPERVISE = "care.supervise"
+    # Industry statistics: the registries of enterprises and facilities, report forms and
+    # periods, key projects and the white list; managing them; approving reports (a district
+    # grant approves its district, a city grant the districts); filing one's own reports.
+    INDUSTRY_VIEW = "industry.view"
+    INDUSTRY_MANAGE = "industry.manage"
+    INDUSTRY_APPROVE = "industry.approve"
+    INDUSTRY_REPORT = "industry.report"
+    # Supervision: credit records and grades, random inspections (双随机一公开), fraud warnings;
+    # recording credit events and drawing inspections; recording inspection results;
+    # publishing warnings.
+    SUPERVISION_VIEW = "supervision.view"
+    SUPERVISION_MANAGE = "supervision.manage"
+    SUPERVISION_INSPECT = "supervision.inspect"
+    SUPERVISION_WARN = "supervision.warn"
+    # The elder and family portal (an elder's own record, or a verified family member's elders).
+    PORTAL_USE = "portal.use"
 
 
 _REGISTRY_READERS = {
@@ -213,6 +229,28 @@ _GRANTS: dict[str, set[Role]] = {
     Perm.CARE_PROVIDE: {Role.CARE_PROVIDER_ADMIN},
     Perm.CARE_VISIT: {Role.CAREGIVER},
     Perm.CARE_SUPERVISE: {Role.CARE_PROVIDER_ADMIN, Role.CIVIL_AFFAIRS},
+    Perm.INDUSTRY_VIEW: {
+        Role.CIVIL_AFFAIRS,
+        Role.COMMUNITY_WORKER,
+        Role.INSPECTOR,
+        Role.ENTERPRISE,
+        Role.CARE_PROVIDER_ADMIN,
+        Role.RENTAL_OPERATOR,
+        Role.SYSTEM_ADMIN,
+    },
+    Perm.INDUSTRY_MANAGE: {Role.CIVIL_AFFAIRS, Role.SYSTEM_ADMIN},
+    Perm.INDUSTRY_APPROVE: {Role.CIVIL_AFFAIRS},
+    Perm.INDUSTRY_REPORT: {Role.ENTERPRISE, Role.CARE_PROVIDER_ADMIN, Role.RENTAL_OPERATOR},
+    Perm.SUPERVISION_VIEW: {
+        Role.CIVIL_AFFAIRS,
+        Role.COMMUNITY_WORKER,
+        Role.INSPECTOR,
+        Role.SYSTEM_ADMIN,
+    },
+    Perm.SUPERVISION_MANAGE: {Role.CIVIL_AFFAIRS, Role.SYSTEM_ADMIN},
+    Perm.SUPERVISION_INSPECT: {Role.INSPECTOR},
+    Perm.SUPERVISION_WARN: {Role.CIVIL_AFFAIRS},
+    Perm.PORTAL_USE: {Role.ELDER_FAMILY},
 }
 for _perm, _roles in _GRANTS.items():
     for _role in _roles:

@@ -153,6 +153,15 @@ def _register() -> None:
     api.add_router("/rental", rental_router)
     api.add_router("/care", homecare_router)
     api.add_router("/adaptation", adaptation_router)
+    from silvercare.canteens.api import router as canteens_router
+    from silvercare.industry.api import router as industry_router
+    from silvercare.portal.api import router as portal_router
+    from silvercare.supervision.api import router as supervision_router
+
+    api.add_router("/industry", industry_router)
+    api.add_router("/supervision", supervision_router)
+    api.add_router("/canteens", canteens_router)
+    api.add_router("/portal", portal_router)
 
 
 _register()

@@ -86,6 +86,10 @@ INSTALLED_APPS = [
     "silvercare.rental",
     "silvercare.homecare",
     "silvercare.adaptation",
+    "silvercare.industry",
+    "silvercare.supervision",
+    "silvercare.canteens",
+    "silvercare.portal",
     "silvercare.demo",
 ]
 

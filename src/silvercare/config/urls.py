@@ -31,4 +31,8 @@ urlpatterns = [
     path("rental/", include("silvercare.rental.urls")),
     path("care/", include("silvercare.homecare.urls")),
     path("adaptation/", include("silvercare.adaptation.urls")),
+    path("industry/", include("silvercare.industry.urls")),
+    path("supervision/", include("silvercare.supervision.urls")),
+    path("canteens/", include("silvercare.canteens.urls")),
+    path("portal/", include("silvercare.portal.urls")),
 ]
