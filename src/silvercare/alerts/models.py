@@ -215,9 +215,14 @@ class NotificationAttempt(models.Model):
         return f"{self.channel} {self.recipient} {self.outcome}"
 
 
+class ReferralQuerySet(RegionScopedQuerySet["Referral"]):
+    region_field = "region_code"
+
+
 class Referral(TimeStampedModel):
-    """A referral to home care recorded when an alert is resolved (the home-care capability
-    will pick these up once it exists)."""
+    """A referral to home care recorded when an alert is resolved: it waits on the home-care
+    pages until somebody places a care order from it (``order_id``, set when the home-care
+    capability announces the order)."""
 
     alert = models.OneToOneField(Alert, on_delete=models.CASCADE, related_name="referral")
     elder = models.ForeignKey("elders.Elder", on_delete=models.PROTECT, related_name="+")
@@ -226,6 +231,10 @@ class Referral(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    order_id = models.UUIDField(_("care order"), null=True, blank=True)
+    ordered_at = models.DateTimeField(_("ordered at"), null=True, blank=True)
+
+    objects = ReferralQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

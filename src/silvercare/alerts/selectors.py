@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,7 @@ from silvercare.alerts.models import (
     EscalationLadder,
     EscalationStep,
     NotificationAttempt,
+    Referral,
 )
 from silvercare.common.errors import NotFound
 
@@ -105,6 +107,35 @@ def alert_get_for(*, actor: Any, alert_id: Any, perm: str = Perm.ALERTS_VIEW) ->
         if isinstance(exc, ValidationError):
             raise NotFound() from exc
         raise
+
+
+def referral_of(alert: Alert) -> Referral | None:
+    """The referral to home care that closed ``alert``, if any (the alert is already in scope)."""
+    return Referral.objects.filter(alert_id=alert.pk).first()
+
+
+def referrals_open(*, actor: Any) -> QuerySet[Referral]:
+    """Alerts resolved by a referral to home care that no care order answers yet, in the
+    regions where ``actor`` may order care."""
+    return (
+        Referral.objects.visible_to(actor, Perm.CARE_ORDER)
+        .filter(order_id__isnull=True)
+        .select_related("alert", "elder")
+        .order_by("created_at")
+    )
+
+
+def referral_open_for(*, actor: Any, alert_id: Any, elder_id: Any) -> Referral:
+    """The open referral of ``alert_id`` for this elder, or NotFound (malformed, answered,
+    another elder's or out of the actor's scope alike)."""
+    try:
+        key = uuid.UUID(str(alert_id))
+    except (ValueError, TypeError):
+        raise NotFound() from None
+    found = referrals_open(actor=actor).filter(elder_id=elder_id, alert_id=key).first()
+    if found is None:
+        raise NotFound()
+    return found
 
 
 def alert_timeline(alert: Alert) -> list[AlertEvent]:

@@ -401,6 +401,30 @@ def alert_resolve(*, ctx: AuditContext, alert: Alert, resolution: str, note: str
     return alert
 
 
+def referral_answer(*, ctx: AuditContext, referral: Referral, elder_id: Any, order_id: Any) -> None:
+    """Record that care order ``order_id`` answers ``referral`` (called by the home-care
+    capability inside the transaction that places the order). A referral is answered once."""
+    with transaction.atomic():
+        answered = Referral.objects.filter(
+            pk=referral.pk, elder_id=elder_id, order_id__isnull=True
+        ).update(order_id=order_id, ordered_at=timezone.now())
+        if not answered:
+            raise DomainError(
+                code=error_codes.REFERRAL_ANSWERED,
+                message=_("This referral already has a care order."),
+                status=409,
+            )
+        alert = Alert.objects.get(pk=referral.alert_id)
+        _event(
+            alert,
+            EventType.NOTE,
+            at=timezone.now(),
+            actor=ctx.actor,
+            note=str(_("Care order placed.")),
+        )
+        _audit(ctx, alert, "referral answered by a care order", {"order": str(order_id)})
+
+
 # --- ladders -----------------------------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -201,6 +202,8 @@ def detail(request: HttpRequest, alert_id: uuid.UUID) -> HttpResponse:
             if may_handle
             else [],
             "resolutions": Resolution.choices,
+            "referral": selectors.referral_of(alert),
+            "may_order": actor_has_perm(request.user, Perm.CARE_ORDER, alert.region_code),
             "fall_rate": selectors.fall_alarm_rate(actor=request.user, elder_id=alert.elder_id)
             if alert.kind == AlertKind.FALL
             else None,
@@ -285,6 +288,15 @@ def resolve(request: HttpRequest, alert_id: uuid.UUID) -> HttpResponse:
         )
     except DomainError as exc:
         return _failed(request, alert, exc)
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
+    if (
+        alert.resolution == Resolution.REFERRAL
+        and not wants_json
+        and actor_has_perm(request.user, Perm.CARE_ORDER, alert.region_code)
+    ):
+        messages.success(request, _("Alert resolved. Now place the care order."))
+        url = reverse("homecare:order_new", kwargs={"elder_id": alert.elder_id})
+        return redirect(f"{url}?alert={alert.pk}")
     return _done(request, alert, _("Alert resolved."))
 
 

@@ -179,13 +179,24 @@ def create_order(request: HttpRequest, payload: OrderIn) -> Status[dict[str, Any
     except NotFound:
         raise _unknown("elder_id") from None
     data = payload.dict()
-    for key in ("elder_id", "provider_id", "service_type"):
+    for key in ("elder_id", "provider_id", "service_type", "alert_id"):
         data.pop(key)
+    referral = None
+    if payload.alert_id is not None:
+        from silvercare.alerts.selectors import referral_open_for
+
+        try:
+            referral = referral_open_for(
+                actor=request.user, alert_id=payload.alert_id, elder_id=elder.pk
+            )
+        except NotFound:
+            raise _unknown("alert_id") from None
     order = services.order_create(
         ctx=audit_ctx(request, "api"),
         elder=elder,
         provider=_provider(request, payload.provider_id, "provider_id"),
         service_type=_service_type(payload.service_type),
+        referral=referral,
         **data,
     )
     return Status(201, present_order(order))

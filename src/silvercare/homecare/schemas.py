@@ -129,6 +129,8 @@ class OrderIn(Schema):
     recurrence: Literal["once", "daily", "weekly"] = "once"
     last_date: dt.date | None = None
     notes: MultilineText = Field("", max_length=1000)
+    # An alert resolved by a referral to home care that this order answers.
+    alert_id: uuid.UUID | None = None
 
 
 class ReasonIn(Schema):

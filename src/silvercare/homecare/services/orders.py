@@ -95,10 +95,13 @@ def order_create(
     notes: str = "",
     care_bed: CareBed | None = None,
     usual_caregiver: Any = None,
+    referral: Any = None,
 ) -> CareOrder:
     """Order a service for an elder (community workers, provider admins, the call centre).
     ``elder`` comes from ``elders.selectors.elder_get_for``. Priced and quoted at once when
-    the actor may quote subsidies; otherwise on acceptance."""
+    the actor may quote subsidies; otherwise on acceptance. ``referral`` (from
+    ``alerts.selectors.referral_open_for``) is an alert resolved by a referral to home care:
+    the order answers it in the same transaction."""
     require(ctx, Perm.CARE_ORDER, elder.region_id)
     check_texts({"notes": notes}, multiline=("notes",))
     if recurrence not in Recurrence.values:
@@ -192,6 +195,10 @@ def order_create(
             region_code=order.region_id,
             summary=f"order {service_type.code} x{len(days)} from {first_date}",
         )
+        if referral is not None:
+            from silvercare.alerts.services import referral_answer
+
+            referral_answer(ctx=ctx, referral=referral, elder_id=elder.pk, order_id=order.pk)
     return order
 
 

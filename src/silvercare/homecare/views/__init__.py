@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from silvercare.accounts.roles import Perm
 from silvercare.accounts.scoping import actor_has_perm
+from silvercare.alerts.selectors import referrals_open
 from silvercare.homecare import selectors
 from silvercare.homecare.views._common import need
 
@@ -30,6 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "provider": selectors.provider_of(user),
             "orders": list(selectors.order_list(actor=user, status="requested")[:10]),
             "flagged": selectors.flagged_count(actor=user),
+            "referrals": list(referrals_open(actor=user)[:20]),
             "today": timezone.localdate(),
         },
     )

@@ -54,6 +54,16 @@ def order_new(request: HttpRequest, elder_id: uuid.UUID) -> HttpResponse:
     except NotFound:
         raise Http404 from None
     need(request, Perm.CARE_ORDER, elder.region_id)
+    referral = None
+    if "alert" in request.GET:
+        from silvercare.alerts.selectors import referral_open_for
+
+        try:
+            referral = referral_open_for(
+                actor=request.user, alert_id=request.GET["alert"], elder_id=elder.pk
+            )
+        except NotFound:
+            raise Http404 from None
     providers = selectors.providers_serving(actor=request.user, region_code=elder.region_id)
     form = OrderForm(
         request.POST or None,
@@ -63,6 +73,7 @@ def order_new(request: HttpRequest, elder_id: uuid.UUID) -> HttpResponse:
             "window_start": "09:00",
             "window_end": "11:00",
             "recurrence": "once",
+            "notes": referral.note if referral else "",
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -80,6 +91,7 @@ def order_new(request: HttpRequest, elder_id: uuid.UUID) -> HttpResponse:
                 recurrence=data["recurrence"],
                 last_date=data["last_date"],
                 notes=data["notes"] or "",
+                referral=referral,
             )
             messages.success(request, _("The order was placed."))
             return redirect("homecare:order", order_id=order.pk)
@@ -88,7 +100,7 @@ def order_new(request: HttpRequest, elder_id: uuid.UUID) -> HttpResponse:
     return render(
         request,
         "homecare/order_form.html",
-        {"form": form, "elder": elder, "no_provider": not providers},
+        {"form": form, "elder": elder, "no_provider": not providers, "referral": referral},
     )
 
 
