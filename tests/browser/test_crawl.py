@@ -92,29 +92,7 @@ ALLOWED_WORDS = {
 # (path pattern, check, text the problem's detail contains) → who fixes it. Remove an entry
 # when its fix lands; the test fails on an entry that no longer matches anything, so the list
 # can only shrink.
-_RENTAL_AUDIT = (
-    "rental writes English audit summaries and change keys; the audit page needs a rental "
-    "presenter reading structured audit data (left open on 2026-12-01)"
-)
-KNOWN_FAILURES: dict[tuple[str, str, str], str] = {
-    ("/audit/", "text", "unit SZ"): _RENTAL_AUDIT,
-    ("/audit/", "text", "lease of unit"): _RENTAL_AUDIT,
-    ("/audit/", "text", "lease returned"): _RENTAL_AUDIT,
-    ("/audit/", "text", "malfunction report"): _RENTAL_AUDIT,
-    ("/audit/", "text", "notices for"): _RENTAL_AUDIT,
-    ("/audit/", "text", "recall SZ"): _RENTAL_AUDIT,
-    ("/audit/", "text", "repair opened"): _RENTAL_AUDIT,
-    ("/audit/", "text", "fen elder pays"): _RENTAL_AUDIT,
-    ("/audit/", "text", "device_rental"): _RENTAL_AUDIT,
-    ("/audit/", "text", "English 'rental' in 'rental:"): _RENTAL_AUDIT,
-    ("/audit/", "text", "'Elder fen'"): _RENTAL_AUDIT,
-    ("/audit/", "text", "'Price fen'"): _RENTAL_AUDIT,
-    ("/audit/", "text", "'Product' in 'Product'"): _RENTAL_AUDIT,
-    ("/audit/", "text", "'Units' in 'Units'"): _RENTAL_AUDIT,
-    ("/audit/", "text", "'Months' in 'Months'"): _RENTAL_AUDIT,
-    ("/audit/", "text", "'Ended on'"): _RENTAL_AUDIT,
-    ("/audit/", "text", "English 'Elder' in 'Elder'"): _RENTAL_AUDIT,
-}
+KNOWN_FAILURES: dict[tuple[str, str, str], str] = {}
 
 NOT_FOLLOWED = (
     re.compile(r"^/accounts/logout/"),

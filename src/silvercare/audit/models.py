@@ -39,6 +39,10 @@ class AuditEvent(models.Model):
     entity_id = models.CharField(max_length=64, db_index=True)
     region_code = models.CharField(max_length=12, db_index=True, blank=True)
     summary = models.CharField(max_length=255, blank=True)
+    # What happened as an English message id with its parameters, translated when shown
+    # (``audit.vocabulary``); ``summary`` keeps the English text for logs and exports.
+    message = models.CharField(max_length=255, blank=True)
+    params = models.JSONField(default=dict, blank=True)
     # Field diff: {"field": [old, new]} with personal values masked.
     changes = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)

@@ -17,12 +17,15 @@ from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from silvercare.accounts.roles import Role
 from silvercare.assessments.choices import Reason, Status, TriggerReason
+from silvercare.audit import vocabulary as vocabularies
 from silvercare.audit.models import AuditAction, AuditEvent
+from silvercare.audit.vocabulary import Vocabulary
 from silvercare.elders.choices import (
     Category,
     ConsentPurpose,
@@ -434,6 +437,27 @@ def _url(name: str, pk: str) -> str:
         return ""
 
 
+def _with_vocabulary(
+    ev: AuditEvent, view: EventView, vocab: Vocabulary | None, changes: dict[str, Any]
+) -> EventView:
+    """A row of a capability that registered its vocabulary (``audit.vocabulary``)."""
+    params = ev.params if isinstance(ev.params, dict) else {}
+    if ev.message:
+        view.record = vocabularies.sentence(vocab, ev.message, params, _text, ev.summary)
+    if vocab is not None:
+        view.record = format_html("{}{}{}", vocab.record, _colon(), view.record)
+        if vocab.url is not None:
+            view.url = vocab.url(ev.entity_id)
+
+    def line(key: str, raw: Any) -> Line:
+        label = vocab.fields.get(key) if vocab is not None else None
+        shown = _pair(raw, lambda one: vocabularies.value(vocab, key, one, _text))
+        return Line(str(label) if label is not None else _humanise(key), shown)
+
+    view.lines = [line(str(k), v) for k, v in changes.items()]
+    return view
+
+
 def _present(ev: AuditEvent, regions: _Regions) -> EventView:
     changes: dict[str, Any] = ev.changes if isinstance(ev.changes, dict) else {}
     action = _choice_label(AuditAction, ev.action)
@@ -454,6 +478,9 @@ def _present(ev: AuditEvent, regions: _Regions) -> EventView:
     subsidies = kind.startswith("subsidies.") or ev.summary.startswith("subsidy ")
     if subsidies and _subsidies(ev, view, regions):
         return view
+    vocab = vocabularies.vocabulary_for(kind)
+    if vocab is not None or ev.message:
+        return _with_vocabulary(ev, view, vocab, changes)
     if ev.action == AuditAction.LOOKUP:
         what_kind = _("ID card number") if changes.get("kind") == "id_number" else _("Phone")
         view.record = _("Registry search")

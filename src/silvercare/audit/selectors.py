@@ -34,3 +34,18 @@ def audit_count_recent(*, actor: Any, action: str, since: dt.datetime) -> int:
     if getattr(actor, "pk", None) is None:
         return 0
     return AuditEvent.objects.filter(actor_id=actor.pk, action=action, at__gte=since).count()
+
+
+def reads_of_elder(*, elder_id: str, limit: int = 200) -> QuerySet[AuditEvent]:
+    """Who read or exported the elder's unmasked personal data, newest first, NOT scoped:
+    for the elder's own view of their data (the portal checks the reader is the elder or a
+    linked family member)."""
+    return (
+        AuditEvent.objects.filter(
+            entity_type="elder",
+            entity_id=str(elder_id),
+            action__in=["view_pii", "export", "lookup"],
+        )
+        .select_related("actor")
+        .order_by("-at", "-id")[:limit]
+    )

@@ -24,6 +24,14 @@ def _label(actor: Any) -> str:
     return str(getattr(actor, "username", actor))
 
 
+def english(message: str, params: dict[str, Any]) -> str:
+    """The message with its parameters, untranslated (a broken message shows as is)."""
+    try:
+        return message % params
+    except (KeyError, ValueError, TypeError):
+        return message
+
+
 def audit_record(
     *,
     ctx: AuditContext,
@@ -33,8 +41,15 @@ def audit_record(
     region_code: str = "",
     summary: str = "",
     changes: dict[str, Any] | None = None,
+    message: str = "",
+    params: dict[str, Any] | None = None,
 ) -> AuditEvent:
+    """Write one audit row. ``message`` is an English message id marked with
+    ``gettext_noop`` and ``params`` its named values: the audit page shows it in the reader's
+    language (``audit.vocabulary``), and ``summary`` defaults to its English text."""
     actor = ctx.actor if getattr(ctx.actor, "pk", None) else None
+    if message and not summary:
+        summary = english(message, params or {})
     return AuditEvent.objects.create(
         actor=actor,
         actor_label=_label(ctx.actor),
@@ -44,6 +59,8 @@ def audit_record(
         region_code=region_code,
         summary=summary[:255],
         changes=changes or {},
+        message=message,
+        params=params or {},
         ip_address=ctx.ip_address,
         via=ctx.via,
     )

@@ -461,7 +461,7 @@ def _elder(request: HttpRequest, elder_id: Any) -> Any:
         raise _unknown("elder_id") from None
 
 
-def present_care_bed(bed: Any, today: dt.date) -> dict[str, Any]:
+def present_care_bed(bed: Any, delivered: int) -> dict[str, Any]:
     return {
         "id": bed.pk,
         "elder_id": bed.elder_id,
@@ -471,14 +471,15 @@ def present_care_bed(bed: Any, today: dt.date) -> dict[str, Any]:
         "ends_on": bed.ends_on,
         "visits_per_month": bed.visits_per_month,
         "devices": bed.devices,
-        "delivered_this_month": selectors.care_bed_delivery(bed, today)["delivered"],
+        "delivered_this_month": delivered,
     }
 
 
 @router.get("/care-beds", response=list[CareBedOut], summary="Family care beds in your area")
 def list_care_beds(request: HttpRequest) -> list[dict[str, Any]]:
-    today = timezone.localdate()
-    return [present_care_bed(b, today) for b in selectors.care_bed_list(actor=request.user)[:500]]
+    beds = list(selectors.care_bed_list(actor=request.user)[:500])
+    delivery = selectors.care_beds_delivery(beds, timezone.localdate())
+    return [present_care_bed(b, delivery[b.pk]["delivered"]) for b in beds]
 
 
 @router.post("/care-beds", response={201: CareBedOut}, summary="Set up a family care bed")
@@ -491,13 +492,15 @@ def create_care_bed(request: HttpRequest, payload: CareBedIn) -> Status[dict[str
     bed = community.care_bed_create(
         ctx=audit_ctx(request, "api"), elder=elder, provider=provider, **data
     )
-    return Status(201, present_care_bed(bed, timezone.localdate()))
+    return Status(201, present_care_bed(bed, 0))
 
 
 @router.get("/care-beds/{care_bed_id}", response=CareBedOut, summary="One family care bed")
 def get_care_bed(request: HttpRequest, care_bed_id: uuid.UUID) -> dict[str, Any]:
     bed = selectors.care_bed_get_for(actor=request.user, care_bed_id=care_bed_id)
-    return present_care_bed(bed, timezone.localdate())
+    return present_care_bed(
+        bed, selectors.care_bed_delivery(bed, timezone.localdate())["delivered"]
+    )
 
 
 @router.get("/patrols/due", response=list[PatrolDueOut], summary="Your patrol due list")

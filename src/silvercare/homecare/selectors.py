@@ -278,15 +278,29 @@ def care_bed_get_for(*, actor: Any, care_bed_id: Any) -> CareBed:
 
 def care_bed_delivery(bed: CareBed, month: dt.date) -> dict[str, int]:
     """Contracted against delivered (completed) visits of the bed in ``month``."""
+    return care_beds_delivery([bed], month)[bed.pk]
+
+
+def care_beds_delivery(beds: list[CareBed], month: dt.date) -> dict[Any, dict[str, int]]:
+    """``care_bed_delivery`` for many beds in one query."""
     first = month.replace(day=1)
-    end = _next_month(first)
-    done = Visit.objects.filter(
-        order__care_bed=bed, date__gte=first, date__lt=end, status=VisitStatus.COMPLETED
-    ).count()
-    planned = Visit.objects.filter(
-        order__care_bed=bed, date__gte=first, date__lt=end, status__in=OPEN_VISIT_STATES
-    ).count()
-    return {"contracted": bed.visits_per_month, "delivered": done, "open": planned}
+    counts = (
+        Visit.objects.filter(order__care_bed__in=beds, date__gte=first, date__lt=_next_month(first))
+        .values("order__care_bed")
+        .annotate(
+            done=Count("pk", filter=Q(status=VisitStatus.COMPLETED)),
+            open=Count("pk", filter=Q(status__in=OPEN_VISIT_STATES)),
+        )
+    )
+    found = {row["order__care_bed"]: row for row in counts}
+    return {
+        bed.pk: {
+            "contracted": bed.visits_per_month,
+            "delivered": found.get(bed.pk, {}).get("done", 0),
+            "open": found.get(bed.pk, {}).get("open", 0),
+        }
+        for bed in beds
+    }
 
 
 def patrol_list(*, actor: Any, elder_id: Any = None) -> QuerySet[PatrolVisit]:
@@ -424,3 +438,28 @@ def _scoped_elder_ids(actor: Any) -> Any:
     for prefix in prefixes:
         q |= Q(region__code__startswith=prefix)
     return qs.filter(q).values("pk")
+
+
+def visits_of_elder(*, elder_id: Any, limit: int = 20) -> dict[str, list[Visit]]:
+    """An elder's upcoming (today on, not ended) and past visits, NOT scoped: for callers
+    that have checked the reader's access to this elder another way (the elder and family
+    portal: the elder's own account, or a linked family member with consent)."""
+    today = timezone.localdate()
+    qs = Visit.objects.filter(elder_id=elder_id).select_related(
+        "service_type", "provider", "caregiver"
+    )
+    upcoming = (
+        qs.filter(date__gte=today)
+        .exclude(status__in=["completed", "cancelled", "missed"])
+        .order_by("date", "window_start", "id")[:limit]
+    )
+    past = qs.filter(date__lte=today, status="completed").order_by("-date", "-window_start")[:limit]
+    return {"upcoming": list(upcoming), "past": list(past)}
+
+
+def visit_of_elder(*, elder_id: Any, visit_id: Any) -> Visit:
+    """One visit of the elder (NOT scoped, see ``visits_of_elder``); NotFound otherwise."""
+    return one_visible(
+        Visit.objects.filter(elder_id=elder_id).select_related("service_type", "caregiver"),
+        visit_id,
+    )

@@ -12,3 +12,8 @@ class RentalConfig(AppConfig):
         from silvercare.rental.views import elder_panel
 
         register(ElderPanel("rental", "rental/elder_panel.html", elder_panel, order=40))
+
+        from silvercare.audit import vocabulary
+        from silvercare.rental.vocabulary import VOCABULARY
+
+        vocabulary.register("rental", VOCABULARY)

@@ -333,3 +333,14 @@ def waiting_types(*, actor: Any) -> list[tuple[Any, str]]:
         .distinct()
     )
     return [(code, f"{code} {name}") for code, name in rows]
+
+
+def leases_held_by(*, elder_id: Any) -> list[Lease]:
+    """The elder's active leases with their product and rental point, NOT scoped: for
+    callers that have checked the reader's access to this elder another way (the elder and
+    family portal)."""
+    return list(
+        Lease.objects.filter(elder_id=elder_id, status=LeaseStatus.ACTIVE)
+        .select_related("unit__product", "point")
+        .order_by("planned_end_on", "id")
+    )

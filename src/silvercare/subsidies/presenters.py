@@ -398,7 +398,8 @@ _REDEEMED = re.compile(
     r"^redeemed (?P<amount>-?\d+) fen at (?P<shop>.*); (?P<left>-?\d+) fen left$"
 )
 _QUOTE = re.compile(
-    r"^(?P<kind>[a-z_]+):(?P<code>\S*) (?P<price>-?\d+) fen, elder pays (?P<elder>-?\d+)$"
+    # The item code may hold spaces (ISO 9999 codes: "12 06 06").
+    r"^(?P<kind>[a-z_]+):(?P<code>.*?) (?P<price>-?\d+) fen, elder pays (?P<elder>-?\d+)$"
 )
 _RESERVED = re.compile(r"^reserved (?P<amount>-?\d+) fen in (?P<n>\d+) lines$")
 _CLOSED = re.compile(
@@ -554,7 +555,10 @@ def _ledger_rows(
             view.lines = [
                 (_("Amount"), _money(delivered["amount"])),
                 (_("Delivered on"), delivered["on"]),
-                (_("Provider"), delivered["provider"] or "—"),
+                (
+                    _("Provider"),
+                    _identifier(delivered["provider"]) if delivered["provider"] else "—",
+                ),
             ]
         elif reversed_:
             view.what = _("Delivery reversed")

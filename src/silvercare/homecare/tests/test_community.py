@@ -7,6 +7,8 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from silvercare.audit.services import AuditContext
@@ -117,3 +119,32 @@ def test_care_bed_counts_delivered_against_contracted(
         (b["contract_number"], b["visits_per_month"], b["delivered_this_month"]) for b in listed
     ] == [("JTCW-2026-001", 8, 1)]
     assert "JTCW-2026-001" in client_for(admin).get("/care/care-beds/").content.decode()
+
+
+def test_care_bed_lists_cost_the_same_queries_for_one_bed_or_many(
+    worker: Any, provider: Any, admin: Any, django_assert_max_num_queries: Any
+) -> None:
+    def bed(name: str) -> None:
+        community.care_bed_create(
+            ctx=AuditContext(actor=worker),
+            elder=make_elder(worker, COMMUNITY_A1, name=name),
+            provider=provider,
+            contract_number=f"JTCW-{name}",
+            starts_on=timezone.localdate(),
+            visits_per_month=4,
+            devices="",
+        )
+
+    bed("一号")
+    client = client_for(admin)
+    api = client_for(worker)
+    with CaptureQueriesContext(connection) as one_page:
+        client.get("/care/care-beds/")
+    with CaptureQueriesContext(connection) as one_api:
+        api.get("/api/v1/care/care-beds")
+    for name in ("二号", "三号", "四号"):
+        bed(name)
+    with django_assert_max_num_queries(len(one_page)):
+        assert client.get("/care/care-beds/").status_code == 200
+    with django_assert_max_num_queries(len(one_api)):
+        assert len(api.get("/api/v1/care/care-beds").json()) == 4

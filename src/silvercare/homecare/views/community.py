@@ -81,10 +81,14 @@ def care_beds(request: HttpRequest) -> HttpResponse:
     need(request, Perm.CARE_VIEW)
     today = timezone.localdate()
     beds = list(selectors.care_bed_list(actor=request.user)[:300])
+    delivery = selectors.care_beds_delivery(beds, today)
     return render(
         request,
         "homecare/care_beds.html",
-        {"rows": [(b, selectors.care_bed_delivery(b, today)) for b in beds], "today": today},
+        {
+            "rows": [(b, delivery[b.pk]) for b in beds],
+            "today": today,
+        },
     )
 
 

@@ -29,17 +29,21 @@ def audit(
     *,
     entity_id: Any,
     region_code: str,
-    summary: str,
+    message: str,
+    params: dict[str, Any] | None = None,
     action: str = AuditAction.UPDATE,
     changes: dict[str, Any] | None = None,
 ) -> None:
+    """One audit row; ``message`` is marked with ``gettext_noop`` (the audit page translates
+    it with the vocabulary registered in ``rental.apps``)."""
     audit_record(
         ctx=ctx,
         action=action,
         entity_type="rental",
         entity_id=str(entity_id),
         region_code=region_code,
-        summary=summary,
+        message=message,
+        params=params,
         changes=changes,
     )
 

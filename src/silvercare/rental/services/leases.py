@@ -16,6 +16,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from silvercare.accounts.roles import Perm
 from silvercare.assistive.selectors import fitting_on_file
@@ -270,7 +271,8 @@ def lease_open(
             ctx,
             entity_id=f"lease:{lease.pk}",
             region_code=point.region_id,
-            summary=f"lease of unit {locked.serial}",
+            message=gettext_noop("Lease of unit %(serial)s opened"),
+            params={"serial": locked.serial},
             action=AuditAction.CREATE,
             changes={
                 "elder": str(elder.pk),
@@ -377,7 +379,8 @@ def lease_bill_month(*, ctx: AuditContext, lease: Lease, day: dt.date) -> LeaseM
             ctx,
             entity_id=f"lease:{lease.pk}",
             region_code=lease.region_id,
-            summary=f"month from {period} billed",
+            message=gettext_noop("Month from %(period)s billed"),
+            params={"period": str(period)},
         )
     return row
 
@@ -483,7 +486,8 @@ def lease_return(
             ctx,
             entity_id=f"lease:{locked.pk}",
             region_code=locked.region_id,
-            summary=f"lease returned ({locked.return_kind})",
+            message=gettext_noop("Lease ended: %(return_kind)s"),
+            params={"return_kind": locked.return_kind},
             changes={"ended_on": str(on)},
         )
     return locked
@@ -521,7 +525,8 @@ def lease_extend(*, ctx: AuditContext, lease: Lease, months: int) -> Lease:
             ctx,
             entity_id=f"lease:{locked.pk}",
             region_code=locked.region_id,
-            summary=f"lease extended by {months} months",
+            message=gettext_noop("Lease extended by %(months)s months"),
+            params={"months": months},
             changes={"planned_end_on": [str(old_end), str(locked.planned_end_on)]},
         )
     return locked
@@ -551,6 +556,7 @@ def lease_buy_out(
             ctx,
             entity_id=f"lease:{locked.pk}",
             region_code=locked.region_id,
-            summary=f"lease bought out for {price_fen} fen",
+            message=gettext_noop("Unit bought out for %(price_fen)s"),
+            params={"price_fen": price_fen},
         )
     return locked

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from silvercare.accounts.roles import Perm
 from silvercare.accounts.scoping import actor_has_perm
@@ -142,7 +143,8 @@ def recall_create(
             ctx,
             entity_id=f"recall:{recall.pk}",
             region_code=region_code,
-            summary=f"recall {reference}: {len(orders)} units",
+            message=gettext_noop("Recall %(reference)s opened for %(units)s units"),
+            params={"reference": reference, "units": len(orders)},
             action=AuditAction.CREATE,
             changes={"product": str(product.pk), "units": len(orders)},
         )
@@ -205,7 +207,8 @@ def recall_notify(*, ctx: AuditContext, recall: Recall) -> int:
             ctx,
             entity_id=f"recall:{recall.pk}",
             region_code=recall.region_id,
-            summary=f"{len(notices)} notices for {len(orders)} orders",
+            message=gettext_noop("%(notices)s notices sent for %(orders)s recall orders"),
+            params={"notices": len(notices), "orders": len(orders)},
         )
     return len(notices)
 
@@ -252,7 +255,8 @@ def order_close(
             ctx,
             entity_id=f"recall-order:{locked.pk}",
             region_code=locked.region_id,
-            summary=f"recall order {outcome}",
+            message=gettext_noop("Recall order closed: %(outcome)s"),
+            params={"outcome": outcome},
         )
     return locked
 

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from silvercare.audit.services import AuditContext
 from silvercare.rental.choices import DUE_SOON_DAYS, LeaseStatus, NoticeStatus, ReminderStage
@@ -77,7 +78,8 @@ def leases_remind(*, ctx: AuditContext, on: dt.date | None = None) -> dict[str, 
                     ctx,
                     entity_id=f"lease:{lease.pk}",
                     region_code=lease.region_id,
-                    summary=f"reminder {stage}",
+                    message=gettext_noop("Lease reminder sent: %(stage)s"),
+                    params={"stage": stage},
                 )
         except IntegrityError:  # another run got there first
             continue

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from silvercare.accounts.roles import Perm
 from silvercare.audit.models import AuditAction
@@ -148,7 +149,8 @@ def unit_transition(*, ctx: AuditContext, unit: Unit, to_state: str, reason: str
             ctx,
             entity_id=f"unit:{locked.pk}",
             region_code=locked.region_id,
-            summary=f"unit {locked.serial} → {to_state}",
+            message=gettext_noop("Unit %(serial)s: %(to_state)s"),
+            params={"serial": locked.serial, "to_state": to_state},
             changes={"state": [unit.state, to_state], "reason": reason},
         )
     return locked
@@ -189,7 +191,8 @@ def point_create(
             ctx,
             entity_id=f"point:{point.pk}",
             region_code=region_code,
-            summary=f"rental point {point.name}",
+            message=gettext_noop("Rental point %(name)s opened"),
+            params={"name": point.name},
             action=AuditAction.CREATE,
         )
     return point
@@ -244,7 +247,8 @@ def unit_register(
                 ctx,
                 entity_id=f"unit:{unit.pk}",
                 region_code=point.region_id,
-                summary=f"unit {serial} registered",
+                message=gettext_noop("Unit %(serial)s registered"),
+                params={"serial": serial},
                 action=AuditAction.CREATE,
             )
     except IntegrityError:
@@ -318,7 +322,8 @@ def cleaning_record(
             ctx,
             entity_id=f"unit:{locked.pk}",
             region_code=locked.region_id,
-            summary=f"unit {locked.serial} cleaned ({method}, {agent})",
+            message=gettext_noop("Unit %(serial)s cleaned (%(method)s, %(agent)s)"),
+            params={"serial": locked.serial, "method": method, "agent": agent},
             action=AuditAction.CREATE,
         )
     unit.state, unit.needs_cleaning = locked.state, locked.needs_cleaning
@@ -354,7 +359,8 @@ def repair_open(*, ctx: AuditContext, unit: Unit, fault: str) -> RepairRecord:
             ctx,
             entity_id=f"unit:{locked.pk}",
             region_code=locked.region_id,
-            summary=f"repair opened: {fault}",
+            message=gettext_noop("Repair opened: %(fault)s"),
+            params={"fault": fault},
             action=AuditAction.CREATE,
         )
     unit.state = locked.state
@@ -398,7 +404,8 @@ def repair_close(
             ctx,
             entity_id=f"unit:{locked.pk}",
             region_code=locked.region_id,
-            summary=f"repair closed: {outcome}",
+            message=gettext_noop("Repair closed: %(outcome)s"),
+            params={"outcome": outcome},
         )
     return record
 
@@ -446,7 +453,8 @@ def incident_report(
             ctx,
             entity_id=f"incident:{incident.pk}",
             region_code=unit.region_id,
-            summary=f"{kind} report on unit {unit.serial}",
+            message=gettext_noop("%(kind)s reported on unit %(serial)s"),
+            params={"kind": kind, "serial": unit.serial},
             action=AuditAction.CREATE,
         )
     return incident

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from silvercare.accounts.roles import Perm
 from silvercare.audit.models import AuditAction
@@ -93,7 +94,8 @@ def waitlist_add(
                 ctx,
                 entity_id=f"wait:{entry.pk}",
                 region_code=elder.region_id,
-                summary=f"waiting for {device_type.code}",
+                message=gettext_noop("Waiting for %(device_type)s"),
+                params={"device_type": device_type.code},
                 action=AuditAction.CREATE,
             )
     except IntegrityError:
@@ -183,7 +185,8 @@ def waitlist_allocate(*, ctx: AuditContext, point: RentalPoint, device_type: Any
             ctx,
             entity_id=f"wait:{entry.pk}",
             region_code=entry.region_id,
-            summary=f"unit {unit.serial} allocated: {first.reason}"[:255],
+            message=gettext_noop("Unit %(serial)s allocated: %(reason)s"),
+            params={"serial": unit.serial, "reason": first.reason},
         )
     return entry
 
@@ -198,5 +201,10 @@ def waitlist_cancel(*, ctx: AuditContext, entry: WaitlistEntry) -> WaitlistEntry
             )
         locked.status = WaitStatus.CANCELLED
         locked.save(update_fields=["status", "updated_at"])
-        audit(ctx, entity_id=f"wait:{locked.pk}", region_code=locked.region_id, summary="cancelled")
+        audit(
+            ctx,
+            entity_id=f"wait:{locked.pk}",
+            region_code=locked.region_id,
+            message=gettext_noop("Waiting cancelled"),
+        )
     return locked
