@@ -129,6 +129,7 @@ def secret_world(worker: Any, other_worker: Any) -> dict[str, Any]:
             "绝密药片",
             "绝密租赁故障",
             "绝密验配",
+            "绝密验配照片",
             "绝密需求",
             "绝密建议",
             *(marker for world in WORLDS.values() for marker in world.MARKERS),
@@ -226,7 +227,7 @@ def _adaptation_world(worker: Any, elder: Any) -> dict[str, str]:
     }
 
 
-ASSISTIVE_IDS = ("admission_id", "fitting_id")
+ASSISTIVE_IDS = ("admission_id", "fitting_id", "assistive_photo_id")
 
 
 def _assistive_world(worker: Any, elder: Any) -> dict[str, str]:
@@ -294,12 +295,15 @@ def _assistive_world(worker: Any, elder: Any) -> dict[str, str]:
             training_elder="绝密验配",
             signed_name="绝密老人",
             signature_confirmed=True,
+            photo=b"\x89PNG\r\n\x1a\n" + "绝密验配照片".encode(),
         ),
     )
+    photo = fitting.photos.get()
     return {
         "product_id": str(product.pk),
         "admission_id": str(admission.pk),
         "fitting_id": str(fitting.pk),
+        "assistive_photo_id": str(photo.pk),
         "day": "7",
     }
 

@@ -26,7 +26,6 @@ from silvercare.adaptation import error_codes as codes
 from silvercare.adaptation.checklist import checklist
 from silvercare.adaptation.choices import (
     FOLLOW_UP_DAYS,
-    PHOTO_MAX_BYTES,
     SUBSIDY_ITEM_CODE,
     Action,
     Answer,
@@ -46,6 +45,7 @@ from silvercare.adaptation.models import (
 from silvercare.audit.models import AuditAction
 from silvercare.audit.services import AuditContext, audit_record
 from silvercare.common.errors import DomainError, FieldError, ValidationFailed
+from silvercare.common.photos import photo_errors, photo_kind
 from silvercare.common.text import check_text
 from silvercare.regions.choices import code_prefix
 
@@ -362,12 +362,6 @@ def checklist_record(
     return saved
 
 
-_SIGNATURES = {
-    b"\xff\xd8\xff": "image/jpeg",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-}
-
-
 def photo_add(
     *,
     ctx: AuditContext,
@@ -379,14 +373,8 @@ def photo_add(
 ) -> Photo:
     """Keep a JPEG or PNG photo (at most 3 MB) of a checklist question or a works entry."""
     _require(ctx, case.region_id)
-    kind = next((t for sig, t in _SIGNATURES.items() if content.startswith(sig)), None)
-    errors = []
-    if kind is None:
-        errors.append(
-            FieldError("photo", codes.PHOTO_INVALID, _("The photo must be a JPEG or PNG image."))
-        )
-    if len(content) > PHOTO_MAX_BYTES:
-        errors.append(FieldError("photo", codes.PHOTO_INVALID, _("The photo is larger than 3 MB.")))
+    kind = photo_kind(content)
+    errors = photo_errors(content)
     if stage == PhotoStage.CHECKLIST and checklist().question(question) is None:
         errors.append(
             FieldError("question", codes.CHECKLIST_ITEM_UNKNOWN, _("Choose a checklist question."))

@@ -41,6 +41,7 @@ from silvercare.common.errors import DomainError, FieldError, NotFound, Validati
 from silvercare.common.forms import apply_errors
 from silvercare.common.no_store import no_store
 from silvercare.common.pagination import paginate, query_without_page
+from silvercare.common.photos import photo_response
 from silvercare.common.request import audit_ctx
 from silvercare.regions.selectors import regions_under
 
@@ -379,10 +380,7 @@ def photo(request: HttpRequest, adaptation_photo_id: uuid.UUID) -> HttpResponse:
         found = selectors.photo_get_for(actor=request.user, photo_id=adaptation_photo_id)
     except NotFound:
         raise Http404 from None
-    response = HttpResponse(bytes(found.content), content_type=found.content_type)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return photo_response(found.content, found.content_type)
 
 
 @login_required

@@ -9,8 +9,10 @@ import uuid
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.translation import get_language
-from ninja import Query, Router, Schema, Status
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import Field
 
 from silvercare.accounts.roles import Perm
@@ -26,6 +28,7 @@ from silvercare.assistive.models import (
 )
 from silvercare.common.errors import FieldError, NotFound, ValidationFailed
 from silvercare.common.no_store import mark_no_store
+from silvercare.common.photos import PHOTO_MAX_BYTES
 from silvercare.common.request import audit_ctx
 from silvercare.common.text import MultilineText, NameText, PlainText
 
@@ -196,7 +199,6 @@ class FittingIn(Schema):
     training_family: MultilineText = Field("", max_length=2000)
     signed_name: NameText = Field(min_length=1, max_length=50)
     signature_confirmed: bool
-    photo_url: PlainText = Field("", max_length=200)
 
 
 class FollowUpIn(Schema):
@@ -562,10 +564,55 @@ def record_fitting(
             training_family=payload.training_family,
             signed_name=payload.signed_name,
             signature_confirmed=payload.signature_confirmed,
-            photo_url=payload.photo_url,
         ),
     )
     return Status(201, present_fitting(fitting))
+
+
+class PhotoOut(Schema):
+    id: uuid.UUID
+    url: str
+
+
+def _photo(
+    request: HttpRequest,
+    upload: UploadedFile,
+    *,
+    product: Any = None,
+    fitting: Any = None,
+) -> Status[dict[str, Any]]:
+    photo = services.photo_add(
+        ctx=audit_ctx(request, "api"),
+        content=upload.read(PHOTO_MAX_BYTES + 1),
+        product=product,
+        fitting=fitting,
+    )
+    return Status(201, {"id": photo.pk, "url": reverse("assistive:photo", args=[photo.pk])})
+
+
+@router.post(
+    "/products/{product_id}/photos",
+    response={201: PhotoOut},
+    summary="Add a photo to a product (JPEG or PNG, at most 3 MB)",
+)
+def add_product_photo(
+    request: HttpRequest, product_id: uuid.UUID, photo: File[UploadedFile]
+) -> Status[dict[str, Any]]:
+    _view(request)
+    product = selectors.product_get_for(actor=request.user, product_id=product_id)
+    return _photo(request, photo, product=product)
+
+
+@router.post(
+    "/fittings/{fitting_id}/photos",
+    response={201: PhotoOut},
+    summary="Add a photo to a fitting (JPEG or PNG, at most 3 MB)",
+)
+def add_fitting_photo(
+    request: HttpRequest, fitting_id: uuid.UUID, photo: File[UploadedFile]
+) -> Status[dict[str, Any]]:
+    fitting = selectors.fitting_get_for(actor=request.user, fitting_id=fitting_id)
+    return _photo(request, photo, fitting=fitting)
 
 
 @router.get("/fittings/{fitting_id}", response=FittingOut, summary="One fitting")

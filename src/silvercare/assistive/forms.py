@@ -49,9 +49,7 @@ class ProductForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), required=False, widget=_TEXT, max_length=2000
     )
-    photo_url = forms.URLField(
-        label=_("Photo (web address)"), required=False, max_length=200, assume_scheme="https"
-    )
+    photo = forms.FileField(label=_("Photo (JPEG or PNG, optional)"), required=False)
 
     def __init__(
         self,
@@ -158,9 +156,7 @@ class FittingForm(forms.Form):
     training_family = forms.CharField(
         label=_("Training given to the family"), required=False, widget=_TEXT, max_length=2000
     )
-    photo_url = forms.URLField(
-        label=_("Photo (web address)"), required=False, max_length=200, assume_scheme="https"
-    )
+    photo = forms.FileField(label=_("Photo (JPEG or PNG, optional)"), required=False)
     signed_name = forms.CharField(
         label=_("Signed by (elder or family member)"),
         max_length=50,

@@ -137,7 +137,6 @@ class Product(TimeStampedModel):
     suits_needs = models.JSONField(_("suits"), default=list, blank=True)
     contraindications = models.JSONField(_("not for"), default=list, blank=True)
     suitability_note = models.CharField(_("suitability"), max_length=200, blank=True)
-    photo_url = models.URLField(_("photo"), blank=True)
     status = models.CharField(
         _("listing status"),
         max_length=10,
@@ -303,7 +302,6 @@ class Fitting(TimeStampedModel):
     training_elder = models.TextField(_("training given to the elder"))
     training_family = models.TextField(_("training given to the family"), blank=True)
     signed_name = models.CharField(_("signed by"), max_length=50)
-    photo_url = models.URLField(_("photo"), blank=True)
 
     objects = RegionScopedQuerySet.as_manager()
 
@@ -312,6 +310,39 @@ class Fitting(TimeStampedModel):
         verbose_name = _("fitting")
         verbose_name_plural = _("fittings")
         indexes = [models.Index(fields=["elder", "product"], name="fitting_elder_product")]
+
+
+class Photo(TimeStampedModel):
+    """A photo of a product (public once the product is listed) or of a fitting (personal:
+    served only in the fitting's scope), kept in the database (``common.photos``)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, null=True, blank=True, related_name="photos"
+    )
+    fitting = models.ForeignKey(
+        Fitting, on_delete=models.CASCADE, null=True, blank=True, related_name="photos"
+    )
+    content_type = models.CharField(max_length=32)
+    content = models.BinaryField()
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(product__isnull=True) ^ models.Q(fitting__isnull=True),
+                name="assistive_photo_of_one_record",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"photo of {self.product_id or self.fitting_id}"
 
 
 class FollowUp(models.Model):

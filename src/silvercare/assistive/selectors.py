@@ -24,6 +24,7 @@ from silvercare.assistive.models import (
     FittingStatus,
     FollowUp,
     ListingStatus,
+    Photo,
     Product,
     RecommendationDecision,
     RecommendationStatus,
@@ -366,6 +367,25 @@ def fitting_list(*, actor: Any, elder: Any = None) -> QuerySet[Fitting]:
 
 def fitting_get_for(*, actor: Any, fitting_id: Any) -> Fitting:
     return one_visible(fitting_list(actor=actor), fitting_id)
+
+
+def photo_get_for(*, actor: Any, photo_id: Any) -> tuple[Photo, bool]:
+    """A photo and whether it is public (a listed product's). A product's photo follows the
+    product's visibility, a fitting's the fitting's scope; NotFound otherwise."""
+    photo = one_visible(Photo.objects.select_related("product"), photo_id)
+    if photo.product is not None:
+        if photo.product.status == ListingStatus.LISTED:
+            return photo, True
+        product_get_for(actor=actor, product_id=photo.product_id)
+        return photo, False
+    fitting_get_for(actor=actor, fitting_id=photo.fitting_id)
+    return photo, False
+
+
+def photo_ids(*, product: Product | None = None, fitting: Fitting | None = None) -> list[Any]:
+    """The ids of a product's or a fitting's photos, oldest first."""
+    qs = Photo.objects.filter(product=product) if product else Photo.objects.filter(fitting=fitting)
+    return list(qs.values_list("pk", flat=True))
 
 
 def follow_ups_due(*, actor: Any, on: dt.date | None = None) -> QuerySet[FollowUp]:

@@ -29,6 +29,7 @@ from silvercare.assistive.models import (
     FollowUp,
     ListingStatus,
     Objection,
+    Photo,
     Product,
     RecommendationDecision,
     RecommendationStatus,
@@ -37,6 +38,7 @@ from silvercare.assistive.rules import need_labels
 from silvercare.audit.models import AuditAction
 from silvercare.audit.services import AuditContext, audit_record
 from silvercare.common.errors import DomainError, FieldError, ValidationFailed
+from silvercare.common.photos import photo_errors, photo_kind
 from silvercare.common.text import check_text
 
 FOLLOW_UP_DAYS = (7, 30)
@@ -220,7 +222,8 @@ class ProductValues:
     suits_needs: list[str] = field(default_factory=list)
     contraindications: list[str] = field(default_factory=list)
     suitability_note: str = ""
-    photo_url: str = ""
+    # A JPEG or PNG photo uploaded with the product (``common.photos``).
+    photo: bytes | None = None
 
 
 def _money(errors: list[FieldError], name: str, value: Any) -> int | None:
@@ -255,10 +258,8 @@ def check_product(
             sub, "suitability_note", values.suitability_note, required=False, limit=200
         ),
     }
-    photo = str(values.photo_url or "").strip()
-    if photo and not photo.startswith(("https://", "http://")):
-        sub.append(FieldError("photo_url", codes.SPEC_INVALID, _("Enter a web address.")))
-    clean["photo_url"] = photo[:200]
+    if values.photo is not None:
+        sub.extend(photo_errors(values.photo))
     code = " ".join(str(values.device_type_code or "").split())
     device_type = DeviceType.objects.filter(code=code).first()
     if device_type is None:
@@ -380,6 +381,8 @@ def product_save(
                 setattr(product, key, value)
             product.save()
             action = AuditAction.UPDATE
+        if values.photo is not None:
+            _keep_photo(ctx, values.photo, product=product)
         _audit(
             ctx,
             entity_type="assistive.product",
@@ -779,7 +782,7 @@ class FittingValues:
     measurements: dict[str, Any] = field(default_factory=dict)
     adjustments: str = ""
     training_family: str = ""
-    photo_url: str = ""
+    photo: bytes | None = None
 
 
 def fitting_record(*, ctx: AuditContext, elder: Any, values: FittingValues) -> Fitting:
@@ -857,9 +860,8 @@ def fitting_record(*, ctx: AuditContext, elder: Any, values: FittingValues) -> F
                 )
                 continue
             measurements[name] = float(number)
-    photo = str(values.photo_url or "").strip()
-    if photo and not photo.startswith(("https://", "http://")):
-        errors.append(FieldError("photo_url", codes.SPEC_INVALID, _("Enter a web address.")))
+    if values.photo is not None:
+        errors.extend(photo_errors(values.photo))
     if errors or product is None or fitted_on is None:
         raise ValidationFailed(errors)
     with transaction.atomic():
@@ -876,8 +878,9 @@ def fitting_record(*, ctx: AuditContext, elder: Any, values: FittingValues) -> F
             training_elder=training_elder,
             training_family=training_family,
             signed_name=signed_name,
-            photo_url=photo[:200],
         )
+        if values.photo is not None:
+            _keep_photo(ctx, values.photo, fitting=fitting)
         FollowUp.objects.bulk_create(
             [
                 FollowUp(fitting=fitting, day=day, due_on=fitted_on + dt.timedelta(days=day))
@@ -892,6 +895,58 @@ def fitting_record(*, ctx: AuditContext, elder: Any, values: FittingValues) -> F
             summary=f"fitting {product.brand} {product.model}",
         )
     return fitting
+
+
+def _keep_photo(
+    ctx: AuditContext,
+    content: bytes,
+    *,
+    product: Product | None = None,
+    fitting: Fitting | None = None,
+) -> Photo:
+    return Photo.objects.create(
+        product=product,
+        fitting=fitting,
+        content_type=photo_kind(content) or "",
+        content=content,
+        size=len(content),
+        uploaded_by=ctx.actor if getattr(ctx.actor, "pk", None) else None,
+    )
+
+
+def photo_add(
+    *,
+    ctx: AuditContext,
+    content: bytes,
+    product: Product | None = None,
+    fitting: Fitting | None = None,
+) -> Photo:
+    """Add a JPEG or PNG photo to a product (its enterprise's members while it is a draft or
+    rejected, or a curator) or to a fitting (a consultant of the elder's area)."""
+    if product is not None and fitting is None:
+        editable = product.status in {ListingStatus.DRAFT, ListingStatus.REJECTED}
+        allowed = may_curate(ctx.actor) or (editable and is_member(ctx.actor, product.enterprise))
+        entity_type, entity_id, region_code = "assistive.product", product.pk, ""
+    elif fitting is not None and product is None:
+        allowed = actor_has_perm(ctx.actor, Perm.ASSISTIVE_CONSULT, fitting.region_id)
+        entity_type, entity_id, region_code = "assistive.fitting", fitting.pk, fitting.region_id
+    else:
+        raise ValueError("a photo belongs to one product or one fitting")
+    if not allowed:
+        raise _denied()
+    errors = photo_errors(content)
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        photo = _keep_photo(ctx, content, product=product, fitting=fitting)
+        _audit(
+            ctx,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            region_code=region_code,
+            summary="photo added",
+        )
+    return photo
 
 
 def followup_record(

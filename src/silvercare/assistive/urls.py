@@ -24,4 +24,5 @@ urlpatterns = [
     ),
     path("elders/<uuid:elder_id>/fittings/new/", views.fitting_new, name="fitting_new"),
     path("fittings/<uuid:fitting_id>/", views.fitting_detail, name="fitting"),
+    path("photos/<uuid:assistive_photo_id>/", views.photo, name="photo"),
 ]

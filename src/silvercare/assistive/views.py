@@ -46,6 +46,7 @@ from silvercare.common.errors import DomainError, FieldError, NotFound
 from silvercare.common.forms import apply_errors
 from silvercare.common.no_store import no_store
 from silvercare.common.pagination import paginate, query_without_page
+from silvercare.common.photos import PHOTO_MAX_BYTES, photo_response
 from silvercare.common.request import audit_ctx
 from silvercare.elders.models import Elder
 
@@ -173,9 +174,25 @@ def product_detail(request: HttpRequest, product_id: uuid.UUID) -> HttpResponse:
             "may_edit": selectors.may_curate(request.user)
             or (own and product.status in {"draft", "rejected"}),
             "may_apply": own and product.status in {"draft", "rejected"},
+            "photos": selectors.photo_ids(product=product),
             "apply_form": ApplyForm(),
         },
     )
+
+
+def _uploaded(upload: Any) -> bytes | None:
+    """The bytes of an optional uploaded file (at most one byte over the photo limit is read:
+    the service refuses anything larger)."""
+    return None if upload is None else upload.read(PHOTO_MAX_BYTES + 1)
+
+
+def photo(request: HttpRequest, assistive_photo_id: uuid.UUID) -> HttpResponse:
+    """A product's photo (public once listed) or a fitting's (in the fitting's scope)."""
+    try:
+        found, public = selectors.photo_get_for(actor=request.user, photo_id=assistive_photo_id)
+    except NotFound:
+        raise Http404 from None
+    return photo_response(found.content, found.content_type, public=public)
 
 
 def _product_form(request: HttpRequest, product: Product | None) -> ProductForm:
@@ -200,10 +217,10 @@ def _product_form(request: HttpRequest, product: Product | None) -> ProductForm:
             "suits_needs": product.suits_needs,
             "suitability_note": product.suitability_note,
             "description": product.description,
-            "photo_url": product.photo_url,
         }
     return ProductForm(
         request.POST or None,
+        request.FILES or None,
         enterprises=[(str(e.pk), e.name) for e in enterprises],
         types=_type_choices(),
         language=_lang(),
@@ -248,7 +265,7 @@ def product_edit(request: HttpRequest, product_id: uuid.UUID | None = None) -> H
                     requires_fitting=data["requires_fitting"],
                     suits_needs=list(data["suits_needs"]),
                     suitability_note=data["suitability_note"],
-                    photo_url=data["photo_url"],
+                    photo=_uploaded(data["photo"]),
                 ),
             )
             messages.success(request, _("The product was saved."))
@@ -592,7 +609,9 @@ def fitting_new(request: HttpRequest, elder_id: uuid.UUID) -> HttpResponse:
     initial: dict[str, Any] = {"fitted_on": timezone.localdate()}
     if request.GET.get("product"):
         initial["product"] = request.GET["product"][:40]
-    form = FittingForm(request.POST or None, products=choices, initial=initial)
+    form = FittingForm(
+        request.POST or None, request.FILES or None, products=choices, initial=initial
+    )
     qualified = services.consultant_qualified(request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -609,7 +628,7 @@ def fitting_new(request: HttpRequest, elder_id: uuid.UUID) -> HttpResponse:
                     signed_name=data["signed_name"],
                     signature_confirmed=data["signature_confirmed"],
                     measurements=form.measurements(),
-                    photo_url=data["photo_url"],
+                    photo=_uploaded(data["photo"]),
                 ),
             )
             messages.success(request, _("The fitting was recorded; follow-ups are scheduled."))
@@ -662,6 +681,7 @@ def fitting_detail(request: HttpRequest, fitting_id: uuid.UUID) -> HttpResponse:
         {
             "fitting": fitting,
             "follow_ups": fitting.follow_ups.all(),
+            "photos": selectors.photo_ids(fitting=fitting),
             "may_consult": may_consult,
             "form": form,
             "today": timezone.localdate(),
