@@ -169,6 +169,7 @@ def seed_demo() -> dict[str, int]:
                 break_minutes=30 if rng.random() < 0.7 else 60,
                 travel_mode="ebike" if rng.random() < 0.7 else "walking",
                 max_visits=rng.choice([6, 8, 10]),
+                meal_capacity=12 if made % 3 == 0 else None,  # a delivery box on a meal round
                 phone=f"1380013{made:04d}",
                 user=users["caregiver"] if is_demo_user else None,
             )

@@ -154,6 +154,10 @@ class Caregiver(TimeStampedModel):
         _("travel"), max_length=8, choices=TravelMode.choices, default=TravelMode.EBIKE
     )
     max_visits = models.PositiveSmallIntegerField(_("most visits a day"), default=10)
+    # Meals carried on one round (a delivery box); empty: this caregiver carries no limit.
+    meal_capacity = models.PositiveSmallIntegerField(
+        _("meals carried on a round"), null=True, blank=True
+    )
     active = models.BooleanField(_("active"), default=True)
 
     objects = CaregiverQuerySet.as_manager()

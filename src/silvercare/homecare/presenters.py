@@ -44,6 +44,7 @@ def present_caregiver(c: Caregiver, today: dt.date | None = None) -> dict[str, A
         "break_minutes": c.break_minutes,
         "travel_mode": c.travel_mode,
         "max_visits": c.max_visits,
+        "meal_capacity": c.meal_capacity,
         "active": c.active,
         "certificates": [
             {

@@ -99,6 +99,7 @@ class CaregiverIn(Schema):
     break_minutes: int = Field(0, ge=0, le=240)
     travel_mode: Literal["walking", "ebike"] = "ebike"
     max_visits: int = Field(10, ge=1, le=40)
+    meal_capacity: int | None = Field(None, ge=1, le=100)
     phone: PlainText = Field("", max_length=20)
 
 
@@ -115,6 +116,7 @@ class CaregiverOut(Schema):
     break_minutes: int
     travel_mode: str
     max_visits: int
+    meal_capacity: int | None
     active: bool
     certificates: list[CertificateOut]
 

@@ -547,7 +547,7 @@ def solve_problem(
     deadline = max(t_begin + time_limit, clock() + POST_SHARE * time_limit)
     for v in dropped:
         if clock() > deadline or not _insert_best(ctx, plan_routes, by_id, v, limit=math.inf):
-            unassigned[v.id] = REASON_DROPPED
+            unassigned[v.id] = _dropped_reason(ctx, plan_routes, by_id, v)
     _continuity(ctx, plan_routes, by_id, problem.continuity_minutes, deadline, clock)
 
     routes = []
@@ -590,6 +590,27 @@ def _removal_gain(timer: RouteTimer, seq: list[Visit], i: int) -> float:
 
 def _travel(timer: RouteTimer, seq: list[Visit]) -> float:
     return sum(timer.legs(seq))
+
+
+def _dropped_reason(
+    ctx: _Ctx, routes: dict[str, list[Visit]], by_id: dict[str, Caregiver], v: Visit
+) -> tuple[str, str]:
+    """Why a visit that fits alone was left out: every route that could take it is full
+    (carrying capacity, or its maximum visits), else its window clashes with the others."""
+    able = [cid for cid in routes if ctx.timer(by_id[cid]).can_serve(v)]
+    if not able or any(ctx.timer(by_id[cid]).loads_ok([*routes[cid], v]) for cid in able):
+        return REASON_DROPPED
+    full_load = [
+        cid
+        for cid in able
+        if by_id[cid].capacity is not None
+        and sum(x.demand for x in routes[cid]) + v.demand > (by_id[cid].capacity or 0)
+    ]
+    if len(full_load) == len(able):
+        return "capacity", (
+            f"no room left on the rounds of the caregivers who could take it (demand {v.demand})"
+        )
+    return "max_visits", "max_visits is reached by every caregiver who could take it"
 
 
 def _insert_best(

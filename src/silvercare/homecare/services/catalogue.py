@@ -158,6 +158,7 @@ def caregiver_create(
     break_minutes: int = 0,
     travel_mode: str = TravelMode.EBIKE,
     max_visits: int = 10,
+    meal_capacity: int | None = None,
     phone: str = "",
     user: Any = None,
 ) -> Caregiver:
@@ -188,6 +189,8 @@ def caregiver_create(
         raise field_error("home_lat", codes.LOCATION_INVALID, _("Give a valid position."))
     if travel_mode not in TravelMode.values:
         raise field_error("travel_mode", codes.TEXT_INVALID, _("Choose walking or e-bike."))
+    if meal_capacity is not None and not 1 <= meal_capacity <= 100:
+        raise field_error("meal_capacity", codes.TEXT_INVALID, _("A round carries 1 to 100 meals."))
     with transaction.atomic():
         caregiver = Caregiver.objects.create(
             provider=provider,
@@ -205,6 +208,7 @@ def caregiver_create(
             home_lon=home_lon,
             travel_mode=travel_mode,
             max_visits=max_visits,
+            meal_capacity=meal_capacity,
         )
         audit(
             ctx,

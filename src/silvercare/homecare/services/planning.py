@@ -19,7 +19,7 @@ from silvercare.accounts.roles import Perm
 from silvercare.audit.services import AuditContext
 from silvercare.common.errors import DomainError
 from silvercare.homecare import error_codes as codes
-from silvercare.homecare.choices import TRAVEL_SPEED_KMH, VisitStatus
+from silvercare.homecare.choices import TRAVEL_SPEED_KMH, ServiceCode, VisitStatus
 from silvercare.homecare.models import Caregiver, DayPlan, Provider, Visit
 from silvercare.homecare.reasons import from_solver
 from silvercare.homecare.selectors import caregiver_certificates_on
@@ -105,6 +105,9 @@ def build_problem(
             "max_visits": c.max_visits,
             "speed_kmh": speeds[key],
         }
+        if c.meal_capacity is not None:
+            # A meal round: the box holds this many meals (every meal delivery loads one).
+            row["capacity"] = c.meal_capacity
         if start_times and key in start_times:
             row["start_time"] = min(max(start_times[key], c.shift_start), c.shift_end)
         if c.break_start is not None and c.break_minutes:
@@ -137,6 +140,8 @@ def build_problem(
         }
         if needed:
             item["skills"] = needed
+        if v.service_type.code == ServiceCode.MEALS:
+            item["demand"] = 1
         if v.elder_id in usual:
             item["preferred_caregiver"] = usual[v.elder_id]
         problem_visits.append(item)

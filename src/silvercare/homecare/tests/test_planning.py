@@ -168,3 +168,36 @@ def test_plans_are_for_the_providers_own_admin(
     )
     assert response.status_code == 403
     assert DayPlan.objects.count() == 0
+
+
+def test_a_meal_round_carries_no_more_than_the_box_holds(
+    worker: Any, admin: Any, provider: Any, caregivers: list[Any], tomorrow: dt.date
+) -> None:
+    """Three lunch deliveries in the same hour; the caregivers' boxes hold two meals in all,
+    so one delivery is left out and says why."""
+    li, wang = caregivers
+    type(li).objects.filter(pk=li.pk).update(meal_capacity=2)
+    type(wang).objects.filter(pk=wang.pk).update(active=False)
+    meals = []
+    for n, (lat, lon) in enumerate([(22.551, 114.091), (22.552, 114.092), (22.553, 114.093)]):
+        elder = make_elder(worker, COMMUNITY_A1, name=f"送餐{n}", latitude=lat, longitude=lon)
+        order = services.order_create(
+            ctx=AuditContext(actor=worker),
+            elder=elder,
+            service_type=ServiceType.objects.get(code="meals"),
+            provider=provider,
+            first_date=tomorrow,
+            window_start=690,
+            window_end=750,
+        )
+        services.order_accept(ctx=AuditContext(actor=admin), order=order)
+        meals.append(order.visits.get().pk)
+    services.plan_day(ctx=AuditContext(actor=admin), provider=provider, day=tomorrow, time_limit=1)
+    placed = Visit.objects.filter(pk__in=meals, caregiver=li).count()
+    left = Visit.objects.filter(pk__in=meals, caregiver__isnull=True)
+    assert (placed, left.count()) == (2, 1)
+    assert left.get().unassigned_reason == "full"
+    # Without a box limit all three go on the round.
+    type(li).objects.filter(pk=li.pk).update(meal_capacity=None)
+    services.plan_day(ctx=AuditContext(actor=admin), provider=provider, day=tomorrow, time_limit=1)
+    assert Visit.objects.filter(pk__in=meals, caregiver=li).count() == 3
