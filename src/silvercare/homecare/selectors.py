@@ -292,12 +292,14 @@ def care_beds_delivery(beds: list[CareBed], month: dt.date) -> dict[Any, dict[st
             open=Count("pk", filter=Q(status__in=OPEN_VISIT_STATES)),
         )
     )
-    found = {row["order__care_bed"]: row for row in counts}
+    found: dict[Any, tuple[int, int]] = {
+        row["order__care_bed"]: (row["done"], row["open"]) for row in counts
+    }
     return {
         bed.pk: {
             "contracted": bed.visits_per_month,
-            "delivered": found.get(bed.pk, {}).get("done", 0),
-            "open": found.get(bed.pk, {}).get("open", 0),
+            "delivered": found.get(bed.pk, (0, 0))[0],
+            "open": found.get(bed.pk, (0, 0))[1],
         }
         for bed in beds
     }
