@@ -64,4 +64,3 @@ FOLLOW_UP_DAYS = 30
 
 SUBSIDY_ITEM_CODE = "home_adaptation"
 """The subsidies item code of a plan: kind ``service`` (no item kind for adaptation yet)."""
-

@@ -103,9 +103,7 @@ def test_a_fitting_photo_is_seen_only_in_the_fittings_scope(
     assert Client().get(f"/assistive/photos/{photo.pk}/").status_code == 404
     # More photos through the API; a non-image is refused with a field error.
     fitting_id = photo.fitting_id
-    added = client.post(
-        f"/api/v1/assistive/fittings/{fitting_id}/photos", {"photo": _upload(PNG)}
-    )
+    added = client.post(f"/api/v1/assistive/fittings/{fitting_id}/photos", {"photo": _upload(PNG)})
     assert added.status_code == 201 and added.json()["url"].startswith("/assistive/photos/")
     refused = client.post(
         f"/api/v1/assistive/fittings/{fitting_id}/photos", {"photo": _upload(b"GIF89a")}
