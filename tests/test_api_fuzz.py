@@ -34,9 +34,12 @@ from silvercare.assessments.instruments import GBT42195
 from silvercare.assessments.models import Assessment
 from silvercare.assessments.services import assessment_book
 from silvercare.audit.services import AuditContext
+from silvercare.canteens.tests import scope_world as canteens_world
 from silvercare.common.testing import COMMUNITY_A1, STREET_A, make_assessor, make_elder
 from silvercare.config.wsgi import application
 from silvercare.elders.services import contact_add
+from silvercare.industry.tests import scope_world as industry_world
+from silvercare.supervision.tests import scope_world as supervision_world
 
 pytestmark = pytest.mark.django_db
 RANDOM_IDS_EXAMPLES = 8
@@ -119,6 +122,9 @@ def world(regions: None) -> dict[str, Any]:
             **homecare,
             **rental,
             **assistive,
+            **industry_world.build(user, elder),
+            **supervision_world.build(user, elder),
+            **canteens_world.build(user, elder),
         },
         "body_ids": {
             "elder_id": str(elder.pk),

@@ -70,7 +70,8 @@ DEMO_STREET = "440304001000"  # the demo community worker's street (园岭街道
 DEMO_COMMUNITY = "440304001001"
 
 # Words a Chinese page may show in Latin letters: the product's name, standards, formats, and
-# instruments named after their authors, as Chinese clinicians write them (Barthel指数).
+# instruments named after their authors, as Chinese clinicians write them (Barthel指数), and
+# SOS, the word printed on the watches' emergency button.
 ALLOWED_WORDS = {
     "SilverCare",
     "PDF",
@@ -86,6 +87,7 @@ ALLOWED_WORDS = {
     "cm",
     "kg",
     "km",
+    "SOS",
 }
 
 # KNOWN FAILURES: problems the crawl finds in areas being fixed elsewhere, as

@@ -49,6 +49,16 @@ _USERS = HomeLink(_("Users"), "accounts:users", _may(Perm.USERS_MANAGE))
 _TRAINING = HomeLink(_("Training and qualifications"), "training:home", _may(Perm.TRAINING_VIEW))
 _MY_QUALIFICATIONS = HomeLink(_("My qualifications"), "training:mine")
 _MY_FAMILY = HomeLink(_("My family"), "monitoring:family")
+_MY_INSPECTIONS = HomeLink(_("My inspections"), "supervision:mine", _may(Perm.SUPERVISION_INSPECT))
+_DRAWS = HomeLink(_("Random inspections"), "supervision:draws", _may(Perm.SUPERVISION_VIEW))
+_CREDIT = HomeLink(_("Credit records"), "supervision:credit", _may(Perm.SUPERVISION_VIEW))
+_WARNINGS = HomeLink(_("Fraud warnings"), "supervision:warnings", _may(Perm.SUPERVISION_VIEW))
+_INDUSTRY = HomeLink(_("Industry statistics"), "industry:home", _may(Perm.INDUSTRY_VIEW))
+_INDUSTRY_REGISTRY = HomeLink(
+    _("Enterprises and facilities"), "industry:enterprises", _may(Perm.INDUSTRY_VIEW)
+)
+_INDUSTRY_REPORTS = HomeLink(_("Statistical reports"), "industry:reports", _may(Perm.INDUSTRY_VIEW))
+_CANTEENS = HomeLink(_("Elder canteens"), "canteens:home", _may(Perm.CARE_VIEW))
 _ASK_CIVIL_AFFAIRS = _(
     "Until then, for anything you need from SilverCare, contact the civil-affairs office that "
     "gave you this account."
@@ -60,7 +70,16 @@ ROLE_HOMES: dict[str, RoleHome] = {
             "You oversee the registry, the assessments and the services for older people in "
             "your area."
         ),
-        available=(_ASSESSMENTS, _DUE, _AUDIT, _TRAINING),
+        available=(
+            _ASSESSMENTS,
+            _DUE,
+            _AUDIT,
+            _TRAINING,
+            _INDUSTRY,
+            _DRAWS,
+            _CREDIT,
+            _WARNINGS,
+        ),
     ),
     Role.COMMUNITY_WORKER: RoleHome(
         summary=_(
@@ -91,6 +110,7 @@ ROLE_HOMES: dict[str, RoleHome] = {
     ),
     Role.CARE_PROVIDER_ADMIN: RoleHome(
         summary=_("You run a home or community care provider."),
+        available=(_CANTEENS,),
         upcoming=(
             _("Plan care visits and assign caregivers"),
             _("See the visits done and report them for subsidy"),
@@ -118,11 +138,8 @@ ROLE_HOMES: dict[str, RoleHome] = {
             "Companies that make or sell products and services for older people report to "
             "the city here."
         ),
-        upcoming=(
-            _("Register your company and list its products and services"),
-            _("Report your figures for the city's silver-economy statistics"),
-            _("See the results of inspections of your company and answer them"),
-        ),
+        available=(_INDUSTRY, _INDUSTRY_REPORTS),
+        upcoming=(_("See the results of inspections of your company and answer them"),),
         contact=_(
             "Until then, contact the civil-affairs bureau's office for the silver economy, "
             "which gave you this account."
@@ -130,24 +147,14 @@ ROLE_HOMES: dict[str, RoleHome] = {
     ),
     Role.INSPECTOR: RoleHome(
         summary=_("You supervise care providers, device lenders and companies in your area."),
-        upcoming=(
-            _("See the providers and companies you supervise and their records"),
-            _("Plan inspections and record findings on your phone during a visit"),
-            _("Follow each correction until it is done"),
-        ),
-        contact=_(
-            "Until then, your supervision department keeps the inspection plans; ask the "
-            "civil-affairs office that gave you this account for the records you need."
-        ),
+        available=(_MY_INSPECTIONS, _DRAWS, _CREDIT, _INDUSTRY_REGISTRY),
+        upcoming=(_("Follow each correction until it is done"),),
+        contact=_ASK_CIVIL_AFFAIRS,
     ),
     Role.ELDER_FAMILY: RoleHome(
         summary=_("Older people and their families follow their own services here."),
-        available=(_MY_FAMILY,),
-        upcoming=(
-            _("See your ability assessment and when the next one is due"),
-            _("See your care visits, devices and alerts"),
-            _("Check your emergency contacts and your consent choices"),
-        ),
+        available=(HomeLink(_("My services"), "portal:home"), _MY_FAMILY),
+        upcoming=(_("Book a home-care service yourself, without a phone call"),),
         contact=_(
             "Until then, your street or community worker answers questions and updates your "
             "record: ask at your community's service centre."

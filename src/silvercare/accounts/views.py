@@ -23,6 +23,7 @@ from silvercare.accounts.roles import Perm
 from silvercare.accounts.scoping import actor_has_perm, actor_prefixes
 from silvercare.common.errors import DomainError
 from silvercare.common.forms import apply_errors
+from silvercare.common.home_panels import panels_for
 from silvercare.common.request import audit_ctx
 from silvercare.elders.selectors import elder_status_counts
 
@@ -46,7 +47,9 @@ def home(request: HttpRequest) -> HttpResponse:
     ]
     sections = home_sections(user, {grant.role for grant in held})
     return render(
-        request, "accounts/home.html", {"stats": stats, "grants": grants, "sections": sections}
+        request,
+        "accounts/home.html",
+        {"stats": stats, "grants": grants, "sections": sections, "panels": panels_for(request)},
     )
 
 

@@ -188,6 +188,23 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 SILVERCARE_REQUIRE_STAFF_2FA = env_bool("SILVERCARE_REQUIRE_STAFF_2FA", PRODUCTION)
 OTP_TOTP_ISSUER = "SilverCare"
 
+# The SMS gateway of the portal's phone sign-in (portal.sms): a dotted class path. The console
+# backend prints the code (development) and keeps it in an outbox (tests).
+SILVERCARE_SMS_BACKEND = os.environ.get(
+    "SILVERCARE_SMS_BACKEND", "silvercare.portal.sms.ConsoleBackend"
+)
+if PRODUCTION and SILVERCARE_SMS_BACKEND.endswith(".ConsoleBackend"):
+    import warnings
+
+    warnings.warn("SILVERCARE_SMS_BACKEND is the console: no code reaches a phone", stacklevel=1)
+# One-time sign-in codes: minutes valid, wrong tries per code, requests per phone (per hour,
+# and the wait between two), requests per address per hour.
+SILVERCARE_OTP_MINUTES = int(os.environ.get("SILVERCARE_OTP_MINUTES", "5"))
+SILVERCARE_OTP_WRONG_TRIES = 5
+SILVERCARE_OTP_PER_PHONE_HOUR = int(os.environ.get("SILVERCARE_OTP_PER_PHONE_HOUR", "5"))
+SILVERCARE_OTP_RESEND_SECONDS = 60
+SILVERCARE_OTP_PER_IP_HOUR = int(os.environ.get("SILVERCARE_OTP_PER_IP_HOUR", "20"))
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))

@@ -144,11 +144,28 @@ def demo_build(*, elders: int = 10_000, progress: Progress | None = None) -> dic
     # assistive catalogue's products.
     from silvercare.adaptation import demo as adaptation_demo
     from silvercare.assistive import demo as assistive_demo
+    from silvercare.canteens import demo as canteens_demo
     from silvercare.homecare import demo as homecare_demo
+    from silvercare.industry import demo as industry_demo
     from silvercare.monitoring import demo as monitoring_demo
+    from silvercare.portal import demo as portal_demo
     from silvercare.rental import demo as rental_demo
+    from silvercare.supervision import demo as supervision_demo
 
-    for seed in (assistive_demo, adaptation_demo, monitoring_demo, homecare_demo, rental_demo):
+    # In this order: the portal after monitoring (which links the family account), supervision
+    # after industry (whose registry is the draws' pool), canteens after home care (whose
+    # provider runs two canteens).
+    for seed in (
+        assistive_demo,
+        adaptation_demo,
+        monitoring_demo,
+        homecare_demo,
+        rental_demo,
+        portal_demo,
+        industry_demo,
+        supervision_demo,
+        canteens_demo,
+    ):
         seed.seed_demo()
     return {
         "regions": len(region_rows),

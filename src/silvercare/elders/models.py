@@ -74,6 +74,16 @@ class Elder(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The elder's own sign-in (a portal account of role elder_family), set through
+    # ``services.elder_account_set``; ``selectors.elders_of_account`` reads it.
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="own_elder",
+        verbose_name=_("own account"),
+    )
     # Kept current by the assessment capability's events (never written by pages or forms):
     # the final level of the latest completed GB/T 42195 assessment and the next due date.
     ability_level = models.PositiveSmallIntegerField(

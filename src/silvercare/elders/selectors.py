@@ -327,3 +327,36 @@ def elders_of_family(*, user: Any) -> list[tuple[Elder, Contact]]:
         .select_related("elder")
         .order_by("elder__name_sort", "elder_id", "id")
     ]
+
+
+def elder_by_id_unscoped(elder_id: Any) -> Elder | None:
+    """The elder with this id, or None (also for a malformed id). NOT scoped: for the
+    operator's console commands (``silvercare portal_account --elder-id``)."""
+    try:
+        key = uuid.UUID(str(elder_id))
+    except (ValueError, TypeError):
+        return None
+    return Elder.objects.select_related("region").filter(pk=key).first()
+
+
+def elders_of_account(*, user: Any) -> list[tuple[Elder, Contact | None]]:
+    """The elders this account acts for: the elder whose own account it is
+    (``Elder.account``; first, without a contact), then the elders whose contact it is
+    (``Contact.account``, family members), each once. Active elders only. What a family
+    member may see of each depends on the elder's consent: the caller's check."""
+    if not getattr(user, "pk", None):
+        return []
+    rows: list[tuple[Elder, Contact | None]] = [
+        (e, None) for e in Elder.objects.filter(account_id=user.pk, status="active")
+    ]
+    seen = {e.pk for e, _c in rows}
+    for elder, contact in elders_of_family(user=user):
+        if elder.pk not in seen:
+            seen.add(elder.pk)
+            rows.append((elder, contact))
+    return rows
+
+
+def account_acts_for(*, user: Any, elder_id: Any) -> bool:
+    """Whether the account is the elder's own or a linked family member's."""
+    return any(str(e.pk) == str(elder_id) for e, _c in elders_of_account(user=user))

@@ -547,3 +547,91 @@ def elder_bring_reassessment_forward(*, elder_id: str, due_on: Any) -> None:
     Elder.objects.filter(pk=elder_id).filter(
         models.Q(reassessment_due_on__isnull=True) | models.Q(reassessment_due_on__gt=due_on)
     ).update(reassessment_due_on=due_on)
+
+
+# --- The elder's own choices, from the portal -----------------------------------------------
+# The portal proves that ``ctx.actor`` is the elder's own account (or, for linking, that the
+# family member's account holds the contact's phone) before calling these.
+
+
+def consent_record_by_elder(
+    *, ctx: AuditContext, elder: Elder, purpose: str, granted: bool
+) -> ConsentEvent:
+    """The elder gives or withdraws a consent themself. Giving a consent in force, or
+    withdrawing one already withdrawn (or never given), changes nothing and says so."""
+    if purpose not in ConsentPurpose.values:
+        raise ValidationFailed(
+            [FieldError("purpose", codes.CHOICE_INVALID, _("Unknown consent purpose."))]
+        )
+    with transaction.atomic():
+        Elder.objects.select_for_update().filter(pk=elder.pk).first()
+        current = (
+            ConsentEvent.objects.filter(elder=elder, purpose=purpose)
+            .order_by("-recorded_at", "-id")
+            .values_list("granted", flat=True)
+            .first()
+        )
+        if bool(current) == granted:
+            raise DomainError(
+                code=codes.CONSENT_UNCHANGED,
+                status=409,
+                message=(
+                    _("You have already given this consent.")
+                    if granted
+                    else _("This consent is already withdrawn: nothing to withdraw.")
+                ),
+            )
+        event = ConsentEvent.objects.create(
+            elder=elder, purpose=purpose, granted=granted, recorded_by=ctx.actor, note="portal"
+        )
+        _audit(ctx, elder, AuditAction.UPDATE, {f"consent.{purpose}": [current, granted]})
+    return event
+
+
+def contact_link_account_by_elder(
+    *, ctx: AuditContext, elder: Elder, contact: Contact, account: Any
+) -> Contact:
+    """The elder lets one of their registered contacts follow them from that contact's own
+    family-member account (the portal found the account by the contact's phone, which the
+    account proved with a one-time code)."""
+    if contact.elder_id != elder.pk:
+        raise NotFound()
+    with transaction.atomic():
+        old = contact.account.username if contact.account is not None else None
+        contact.account = account
+        contact.save(update_fields=["account", "updated_at"])
+        _audit(
+            ctx,
+            elder,
+            AuditAction.UPDATE,
+            {f"contacts.{contact.pk}.account": [old, account.username if account else None]},
+        )
+    return contact
+
+
+def elder_account_set(*, ctx: AuditContext, elder: Elder, account: Any) -> Elder:
+    """Make ``account`` the elder's own sign-in (or clear it with None). For the operator's
+    console command and the demo, which proved who the account belongs to. An account is
+    the own account of one elder at most."""
+    with transaction.atomic():
+        locked = Elder.objects.select_for_update().get(pk=elder.pk)
+        if (
+            account is not None
+            and Elder.objects.filter(account_id=account.pk).exclude(pk=locked.pk).exists()
+        ):
+            raise DomainError(
+                code=codes.ACCOUNT_TAKEN,
+                status=409,
+                message=_("This account is already another elder's own account."),
+            )
+        old = locked.account.username if locked.account is not None else None
+        locked.account = account
+        locked.save(update_fields=["account", "updated_at"])
+        _audit(
+            ctx,
+            locked,
+            AuditAction.UPDATE,
+            {"account": [old, account.username if account is not None else None]},
+        )
+    elder.account = account
+    return locked

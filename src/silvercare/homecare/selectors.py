@@ -465,3 +465,13 @@ def visit_of_elder(*, elder_id: Any, visit_id: Any) -> Visit:
         Visit.objects.filter(elder_id=elder_id).select_related("service_type", "caregiver"),
         visit_id,
     )
+
+
+def orders_of_elder(*, elder_id: Any, limit: int = 20) -> list[CareOrder]:
+    """An elder's orders, newest first, NOT scoped (see ``visits_of_elder``): for the
+    portal, which checked that the reader acts for the elder."""
+    return list(
+        CareOrder.objects.filter(elder_id=elder_id)
+        .select_related("service_type", "provider")
+        .order_by("-created_at", "id")[:limit]
+    )

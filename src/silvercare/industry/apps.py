@@ -6,3 +6,9 @@ class IndustryConfig(AppConfig):
     name = "silvercare.industry"
     label = "industry"
     verbose_name = _("Industry statistics")
+
+    def ready(self) -> None:
+        from silvercare.audit import vocabulary
+        from silvercare.industry.vocabulary import VOCABULARY
+
+        vocabulary.register("industry", VOCABULARY)

@@ -49,6 +49,15 @@ class RentalPoint(TimeStampedModel):
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     active = models.BooleanField(_("open"), default=True)
+    # Its row in the one registry of facilities (industry); warehouses have none.
+    facility = models.ForeignKey(
+        "industry.Facility",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registry facility"),
+    )
 
     objects = RegionScopedQuerySet.as_manager()
 

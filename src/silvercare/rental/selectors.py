@@ -344,3 +344,16 @@ def leases_held_by(*, elder_id: Any) -> list[Lease]:
         .select_related("unit__product", "point")
         .order_by("planned_end_on", "id")
     )
+
+
+def lease_held_by(*, elder_id: Any, lease_id: Any) -> Lease:
+    """One of the elder's active leases (NOT scoped, see ``leases_held_by``); NotFound for
+    a malformed, missing or someone else's lease alike."""
+    found = (
+        Lease.objects.filter(elder_id=elder_id, status=LeaseStatus.ACTIVE, pk=_uuid_pk(lease_id))
+        .select_related("unit__product", "point")
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found

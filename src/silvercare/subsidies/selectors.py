@@ -483,3 +483,35 @@ def version_eligibility(*, actor: Any, version: ProgrammeVersion) -> dict[str, A
             for r in top
         ],
     }
+
+
+def vouchers_held_by(*, elder_id: Any) -> list[Voucher]:
+    """The elder's vouchers, active first, NOT scoped: for callers that have checked the
+    reader's access to this elder another way (the elder and family portal)."""
+    return list(
+        Voucher.objects.filter(elder_id=_uuid(elder_id))
+        .select_related("batch")
+        .order_by("status", "-created_at", "id")[:50]
+    )
+
+
+def entitlements_held_by(*, elder: Any) -> list[dict[str, Any]]:
+    """The programmes that apply to the elder today, each with whether they qualify and
+    the reasons in the reader's language, NOT scoped (the elder and family portal)."""
+    from silvercare.subsidies.services.quotes import versions_applicable
+
+    today = timezone.localdate()
+    rows = (
+        EligibilitySnapshot.objects.filter(elder_id=elder.pk)
+        .filter(version__in=[v.pk for v in versions_applicable(elder.region_id, today)])
+        .select_related("programme", "outcome")
+        .order_by("-passed", "programme__code")
+    )
+    return [
+        {
+            "programme": row.programme.name,
+            "passed": row.passed,
+            "reasons": reasons_text(row.outcome.reasons if row.outcome else []),
+        }
+        for row in rows
+    ]

@@ -29,6 +29,7 @@ from silvercare.homecare.models import CareBed, CareOrder, Provider, ServiceType
 from silvercare.homecare.services._base import (
     audit,
     check_texts,
+    denied,
     field_error,
     require,
     require_provider,
@@ -103,6 +104,77 @@ def order_create(
     ``alerts.selectors.referral_open_for``) is an alert resolved by a referral to home care:
     the order answers it in the same transaction."""
     require(ctx, Perm.CARE_ORDER, elder.region_id)
+    return _order_new(
+        ctx=ctx,
+        elder=elder,
+        service_type=service_type,
+        provider=provider,
+        first_date=first_date,
+        window_start=window_start,
+        window_end=window_end,
+        recurrence=recurrence,
+        last_date=last_date,
+        notes=notes,
+        care_bed=care_bed,
+        usual_caregiver=usual_caregiver,
+        referral=referral,
+    )
+
+
+def order_request_for_elder(
+    *,
+    ctx: AuditContext,
+    elder: Any,
+    service_type: ServiceType,
+    provider: Provider,
+    first_date: dt.date,
+    window_start: int,
+    window_end: int,
+    recurrence: str = Recurrence.ONCE,
+    last_date: dt.date | None = None,
+    notes: str = "",
+) -> CareOrder:
+    """The elder, or a family member acting for them, requests a service from the portal.
+    No ``care.order``: the account must be one the registry says acts for the elder
+    (``elders.selectors.account_acts_for``; the portal also checks the elder's consent for
+    a family member). The order is ``requested``, checked like any order (provider serving
+    the elder's area, window, dates) and quoted when the provider accepts it."""
+    from silvercare.elders.selectors import account_acts_for
+
+    if not actor_has_perm(ctx.actor, Perm.PORTAL_USE) or not account_acts_for(
+        user=ctx.actor, elder_id=elder.pk
+    ):
+        raise denied()
+    return _order_new(
+        ctx=ctx,
+        elder=elder,
+        service_type=service_type,
+        provider=provider,
+        first_date=first_date,
+        window_start=window_start,
+        window_end=window_end,
+        recurrence=recurrence,
+        last_date=last_date,
+        notes=notes,
+    )
+
+
+def _order_new(
+    *,
+    ctx: AuditContext,
+    elder: Any,
+    service_type: ServiceType,
+    provider: Provider,
+    first_date: dt.date,
+    window_start: int,
+    window_end: int,
+    recurrence: str = Recurrence.ONCE,
+    last_date: dt.date | None = None,
+    notes: str = "",
+    care_bed: CareBed | None = None,
+    usual_caregiver: Any = None,
+    referral: Any = None,
+) -> CareOrder:
     check_texts({"notes": notes}, multiline=("notes",))
     if recurrence not in Recurrence.values:
         raise field_error(

@@ -250,13 +250,13 @@ def visit_flags_approve(*, ctx: AuditContext, visit: Visit, note: str = "") -> V
 
 
 def _may_record_feedback(ctx: AuditContext, visit: Visit) -> None:
-    """A community worker (or the call centre) records for the elder or family; a family
-    account linked to the elder records its own."""
+    """A community worker (or the call centre) records for the elder or family; the elder's
+    own account or a family account linked to the elder records its own."""
     if actor_has_perm(ctx.actor, Perm.CARE_ORDER, visit.region_id):
         return
-    from silvercare.elders.selectors import elders_of_family
+    from silvercare.elders.selectors import account_acts_for
 
-    if not any(elder.pk == visit.elder_id for elder, _c in elders_of_family(user=ctx.actor)):
+    if not account_acts_for(user=ctx.actor, elder_id=visit.elder_id):
         raise denied()
 
 

@@ -20,6 +20,7 @@ from silvercare.rental.services.reminders import leases_remind
 from silvercare.rental.services.units import (
     check_transition,
     cleaning_record,
+    fault_report_by_holder,
     incident_report,
     point_create,
     repair_close,
@@ -41,6 +42,7 @@ __all__ = [
     "affected_units",
     "check_transition",
     "cleaning_record",
+    "fault_report_by_holder",
     "incident_report",
     "lease_bill_month",
     "lease_buy_out",

@@ -187,6 +187,21 @@ def point_create(
             latitude=latitude,
             longitude=longitude,
         )
+        if kind != PointKind.WAREHOUSE:
+            # Every rental point is a facility of the one registry (industry).
+            from silvercare.industry.services import facility_register
+
+            point.facility = facility_register(
+                ctx=ctx,
+                kind="rental_point",
+                name=point.name,
+                region_code=region_code,
+                address=point.address,
+                latitude=latitude,
+                longitude=longitude,
+                perm=Perm.RENTAL_OPERATE,
+            )
+            point.save(update_fields=["facility", "updated_at"])
         audit(
             ctx,
             entity_id=f"point:{point.pk}",
@@ -455,6 +470,58 @@ def incident_report(
             region_code=unit.region_id,
             message=gettext_noop("%(kind)s reported on unit %(serial)s"),
             params={"kind": kind, "serial": unit.serial},
+            action=AuditAction.CREATE,
+        )
+    return incident
+
+
+def fault_report_by_holder(
+    *, ctx: AuditContext, elder: Any, lease: Any, description: str
+) -> Incident:
+    """The elder holding a leased unit (or a family member acting for them, from the portal)
+    reports a fault: the same malfunction incident operators record
+    (``incident_report``), on the operator's incident list. No ``rental.operate``: the
+    account must be one the registry says acts for the elder
+    (``elders.selectors.account_acts_for``), and the lease the elder's active one."""
+    from silvercare.accounts.scoping import actor_has_perm
+    from silvercare.elders.selectors import account_acts_for
+
+    if (
+        not actor_has_perm(ctx.actor, Perm.PORTAL_USE)
+        or not account_acts_for(user=ctx.actor, elder_id=elder.pk)
+        or lease.elder_id != elder.pk
+        or lease.status != "active"
+    ):
+        raise DomainError(
+            code=codes.PERMISSION_DENIED,
+            status=403,
+            message=_("You may not do this for this area."),
+        )
+    description = (description or "").strip()
+    errors = text_errors({"description": description}, multiline=("description",))
+    if not description:
+        errors.append(FieldError("description", "required", _("Say what is wrong with it.")))
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        unit = lease.unit
+        incident = Incident.objects.create(
+            unit=unit,
+            product_id=unit.product_id,
+            region_id=unit.region_id,
+            elder=elder,
+            kind=IncidentKind.MALFUNCTION,
+            severity=Severity.MINOR,
+            occurred_on=timezone.localdate(),
+            description=description[:4000],
+            reported_by=ctx.actor if getattr(ctx.actor, "pk", None) else None,
+        )
+        audit(
+            ctx,
+            entity_id=f"incident:{incident.pk}",
+            region_code=unit.region_id,
+            message=gettext_noop("The holder reported a fault on unit %(serial)s"),
+            params={"kind": IncidentKind.MALFUNCTION, "serial": unit.serial},
             action=AuditAction.CREATE,
         )
     return incident
