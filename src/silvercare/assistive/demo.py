@@ -1,4 +1,5 @@
-"""Demo assistive-device data: eight enterprises (the demo enterprise user belongs to two),
+"""Demo assistive-device data: eight enterprises, each also in the industry registry (the demo
+enterprise user belongs to two),
 about 80 products across more than 30 ISO 9999 divisions, most admitted through the whole
 workflow, a few admissions in progress (one in public notice with an objection, one
 rejected), declared needs, recommendation decisions and fittings with follow-ups for a few
@@ -11,21 +12,32 @@ import secrets
 from typing import Any
 
 from django.utils import timezone
+from stdnum.cn import uscc
 
 from silvercare.assistive import services
 from silvercare.assistive.models import AdmissionStatus, DeviceType, Enterprise, Product
 from silvercare.audit.services import AuditContext
+from silvercare.industry.services import enterprise_register
+from silvercare.regions.models import Region
 
 ENTERPRISES = (
-    ("深圳康扶医疗器械有限公司", "91440300MA5DEMO01X"),
-    ("广东安步康复科技有限公司", "91440101MA5DEMO02Y"),
-    ("颐康护理用品（深圳）有限公司", "91440300MA5DEMO03A"),
-    ("明视光学仪器有限公司", "91440300MA5DEMO04B"),
-    ("聆声听力科技有限公司", "91440300MA5DEMO05C"),
-    ("稳行智能出行设备有限公司", "91440300MA5DEMO06D"),
-    ("舒眠家居护理设备有限公司", "91440300MA5DEMO07E"),
-    ("福乐适老用品有限公司", "91440300MA5DEMO08F"),
+    "深圳康扶医疗器械有限公司",
+    "广东安步康复科技有限公司",
+    "颐康护理用品（深圳）有限公司",
+    "明视光学仪器有限公司",
+    "聆声听力科技有限公司",
+    "稳行智能出行设备有限公司",
+    "舒眠家居护理设备有限公司",
+    "福乐适老用品有限公司",
 )
+REGISTRY_STREET = "440304001000"  # 园岭街道, where the demo suppliers are registered
+
+
+def _credit_code(n: int) -> str:
+    """A valid unified social credit code for demo supplier ``n``."""
+    body = f"91440304MA5DK{n:04d}"
+    return body + uscc.calc_check_digit(body)
+
 
 W = "max_user_weight_kg"
 
@@ -919,11 +931,23 @@ def seed_demo() -> dict[str, int]:
         AuditContext(actor=users["civil_affairs"], via="command"),
     )
     enterprises = []
-    for index, (name, code) in enumerate(ENTERPRISES):
+    for index, name in enumerate(ENTERPRISES):
+        code = _credit_code(index + 1)
         enterprise = Enterprise.objects.create(
             name=name, credit_code=code, contact_phone=f"0755-8000{index:04d}"
         )
         enterprises.append(enterprise)
+        # Each supplier is an enterprise of the one registry too, which links this profile
+        # to it by credit code (services.supplier_sync).
+        if Region.objects.filter(code=REGISTRY_STREET).exists():
+            enterprise_register(
+                ctx=officer,
+                credit_code=code,
+                name=name,
+                region_code=REGISTRY_STREET,
+                category_code="10",
+                sectors=["assistive"],
+            )
     # The demo enterprise user works for the wheelchair maker and the walking-aid maker; the
     # other enterprises apply through a staff account of their own (not a demo login).
     applicants: list[AuditContext] = []

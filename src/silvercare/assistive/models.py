@@ -84,9 +84,19 @@ class WhoPriorityItem(models.Model):
 
 
 class Enterprise(TimeStampedModel):
-    """A manufacturer or supplier that lists products; its users hold assistive.apply."""
+    """A manufacturer or supplier that lists products: the assistive profile (device licence,
+    phone) of an enterprise of the one registry (``industry.Enterprise``), whose name and
+    credit code it follows and whose members act for it. Its users hold assistive.apply."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    registry = models.OneToOneField(
+        "industry.Enterprise",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registry enterprise"),
+    )
     name = models.CharField(_("enterprise"), max_length=100, unique=True)
     credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
     licence = models.CharField(_("medical device licence"), max_length=60, blank=True)

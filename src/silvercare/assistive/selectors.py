@@ -113,9 +113,22 @@ def may_curate(actor: Any) -> bool:
 
 
 def enterprises_of(actor: Any) -> QuerySet[Enterprise]:
+    """The suppliers the actor acts for: as a member of the registry enterprise (industry),
+    or as a member of a supplier not yet linked to the registry."""
+    from silvercare.industry.selectors import enterprises_of_member
+
     if getattr(actor, "pk", None) is None or not actor_has_perm(actor, Perm.ASSISTIVE_APPLY):
         return Enterprise.objects.none()
-    return Enterprise.objects.filter(members=actor)
+    registry_ids = enterprises_of_member(actor).values("pk")
+    return Enterprise.objects.filter(Q(members=actor) | Q(registry__in=registry_ids)).distinct()
+
+
+def products_of_registry_enterprise(actor: Any, registry_id: Any) -> QuerySet[Product]:
+    """The products a registry enterprise lists in the catalogue (for its registry page):
+    the listed ones, and its drafts and applications for its own members and curators."""
+    return product_list(actor=actor, include_unlisted=True).filter(
+        enterprise__registry_id=registry_id
+    )
 
 
 def product_list(

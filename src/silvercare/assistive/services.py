@@ -101,11 +101,36 @@ def may_curate(actor: Any) -> bool:
 
 
 def is_member(actor: Any, enterprise: Enterprise) -> bool:
-    return (
-        getattr(actor, "pk", None) is not None
-        and actor_has_perm(actor, Perm.ASSISTIVE_APPLY)
-        and enterprise.members.filter(pk=actor.pk).exists()
-    )
+    from silvercare.assistive.selectors import enterprises_of
+
+    return enterprises_of(actor).filter(pk=enterprise.pk).exists()
+
+
+def supplier_sync(
+    *, enterprise_id: Any, name: str, credit_code: str, sectors: list[str], **_: Any
+) -> None:
+    """Keep the supplier profile of a registry enterprise (``events.ENTERPRISE_SAVED``): one
+    in the assistive-devices sub-sector gets a profile, found by its link, else among unlinked
+    ones (suppliers that predate the registry) by credit code, or by name when they have no
+    code, else new; a
+    linked profile follows the registry's name and code. Others are left alone."""
+    with transaction.atomic():
+        profile = Enterprise.objects.select_for_update().filter(registry_id=enterprise_id).first()
+        if profile is None:
+            if "assistive" not in sectors:
+                return
+            unlinked = Enterprise.objects.select_for_update().filter(registry__isnull=True)
+            profile = (
+                unlinked.filter(credit_code=credit_code).first()
+                or unlinked.filter(name=name, credit_code="").first()
+                or Enterprise(name=name)
+            )
+            profile.registry_id = enterprise_id
+        if Enterprise.objects.filter(name=name).exclude(pk=profile.pk).exists():
+            # Another supplier has the name: a profile keeps its own, a new one adds its code.
+            name = f"{name[:80]}（{credit_code}）" if profile._state.adding else profile.name
+        profile.name, profile.credit_code = name[:100], credit_code
+        profile.save()
 
 
 # --- Specifications ---------------------------------------------------------------------------

@@ -20,6 +20,9 @@ REASSESSMENT_TRIGGERED = "assessment.reassessment_triggered"
 # The registry changed facts other capabilities decide on (categories, hukou, community,
 # status); payload: elder_id, fields (the names that changed).
 ELDER_FACTS_CHANGED = "elder.facts_changed"
+# An enterprise of the one registry (industry) was registered or changed; payload:
+# enterprise_id, name, credit_code, sectors.
+ENTERPRISE_SAVED = "enterprise.saved"
 
 
 def subscribe(event: str, handler: Handler) -> None:

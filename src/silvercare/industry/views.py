@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from silvercare.accounts.roles import Perm
 from silvercare.accounts.scoping import actor_has_perm, actor_prefixes
+from silvercare.assistive.selectors import products_of_registry_enterprise
 from silvercare.common.errors import DomainError, NotFound
 from silvercare.common.forms import apply_errors
 from silvercare.common.pagination import paginate, query_without_page
@@ -268,6 +269,7 @@ def enterprise_detail(request: HttpRequest, ind_enterprise_id: Any) -> HttpRespo
                 selectors.projects_visible(request.user).filter(enterprise=enterprise)[:20]
             ),
             "history": list(selectors.whitelist_history(enterprise)[:20]),
+            "products": list(products_of_registry_enterprise(request.user, enterprise.pk)[:50]),
             "sectors": [str(Sector(s).label) for s in enterprise.sectors if s in Sector.values],
             "may_manage": may_manage,
             "may_file": services.may_file(request.user, enterprise),

@@ -15,6 +15,7 @@ from silvercare.accounts.roles import Perm
 from silvercare.accounts.scoping import actor_has_perm
 from silvercare.audit.models import AuditAction
 from silvercare.audit.services import AuditContext
+from silvercare.common import events
 from silvercare.common.errors import FieldError, ValidationFailed
 from silvercare.common.text import fold_fullwidth
 from silvercare.industry import error_codes as codes
@@ -161,6 +162,7 @@ def enterprise_register(
                 message=gettext_noop("Enterprise %(name)s (%(credit_code)s) registered"),
                 params={"name": enterprise.name, "credit_code": code},
             )
+            _publish(enterprise)
     except IntegrityError:
         raise _code_taken() from None
     return enterprise
@@ -227,7 +229,20 @@ def enterprise_update(
             params={"name": locked.name},
             changes=changes,
         )
+        _publish(locked)
     return locked
+
+
+def _publish(enterprise: Enterprise) -> None:
+    """Tell the capabilities that keep a profile of registry enterprises (assistive's
+    suppliers) what the registry now says."""
+    events.publish_on_commit(
+        events.ENTERPRISE_SAVED,
+        enterprise_id=enterprise.pk,
+        name=enterprise.name,
+        credit_code=enterprise.credit_code,
+        sectors=list(enterprise.sectors or []),
+    )
 
 
 def _is_member(ctx: AuditContext, enterprise: Enterprise) -> bool:
