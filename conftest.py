@@ -17,8 +17,10 @@ def regions(db: None) -> None:
     from silvercare.assistive.classification import load_classification
     from silvercare.assistive.models import DeviceType
     from silvercare.homecare.services.catalogue import service_types_restore
+    from silvercare.industry.services import seed_data_restore
 
     service_types_restore()
+    seed_data_restore()
     if not DeviceType.objects.exists():
         load_classification()
 

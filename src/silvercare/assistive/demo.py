@@ -17,7 +17,7 @@ from stdnum.cn import uscc
 from silvercare.assistive import services
 from silvercare.assistive.models import AdmissionStatus, DeviceType, Enterprise, Product
 from silvercare.audit.services import AuditContext
-from silvercare.industry.services import enterprise_register
+from silvercare.industry.services import enterprise_register, seed_data_restore
 from silvercare.regions.models import Region
 
 ENTERPRISES = (
@@ -930,6 +930,7 @@ def seed_demo() -> dict[str, int]:
         AuditContext(actor=users["enterprise"], via="command"),
         AuditContext(actor=users["civil_affairs"], via="command"),
     )
+    seed_data_restore()  # the classification the registry files the suppliers under
     enterprises = []
     for index, name in enumerate(ENTERPRISES):
         code = _credit_code(index + 1)

@@ -109,8 +109,10 @@ def _ctx(user: Any) -> AuditContext:
 def seed_demo() -> dict[str, int]:
     """Build the demo industry data once (nothing happens when the demo enterprises exist)."""
     from silvercare.accounts.models import User
+    from silvercare.industry.services import seed_data_restore
     from silvercare.regions.models import Region
 
+    seed_data_restore()
     streets = list(
         Region.objects.filter(code__startswith="4403", level=4, is_demo=True).order_by("code")
     )

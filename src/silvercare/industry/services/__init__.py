@@ -13,6 +13,7 @@ from silvercare.industry.services.registry import (
     enterprise_update,
     facility_register,
     facility_update,
+    seed_data_restore,
     tier_grant,
 )
 from silvercare.industry.services.reporting import (
@@ -47,6 +48,7 @@ __all__ = [
     "report_unlock",
     "reports_remind",
     "reports_upload",
+    "seed_data_restore",
     "tier_grant",
     "whitelist_enter",
     "whitelist_exit",

@@ -54,6 +54,20 @@ def credit_code_check(value: str, field: str = "credit_code") -> tuple[str, Fiel
     return code, None
 
 
+def seed_data_restore() -> bool:
+    """Put the shipped classification and report forms (migration 0003's rows) back when the
+    classification is empty, as it is in a test database after a transactional or live-server
+    test's flush; existing rows are never touched. Returns whether anything was written."""
+    import importlib
+
+    from django.apps import apps
+
+    if IndustryCategory.objects.exists():
+        return False
+    importlib.import_module("silvercare.industry.migrations.0003_seed_data").load(apps, None)
+    return True
+
+
 def _region(code: str, errors: list[FieldError], field: str = "region") -> Region | None:
     region = Region.objects.filter(code=(code or "").strip()).first()
     if region is None:

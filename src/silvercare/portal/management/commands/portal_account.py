@@ -1,4 +1,4 @@
-"""`silvercare portal_account USERNAME --phone 139… --region CODE [--elder-id UUID]`: open a
+"""`silvercare portal-account USERNAME --phone 139… --region CODE [--elder-id UUID]`: open a
 portal account (role ``elder_family``) that signs in with that mobile number and a one-time
 code; ``--elder-id`` makes it the elder's own account (their registry record)."""
 
