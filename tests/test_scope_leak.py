@@ -19,6 +19,7 @@ from silvercare.common import crypto
 from silvercare.common.testing import COMMUNITY_A1, client_for, make_assessor, make_elder
 from silvercare.elders.importing import import_check
 from silvercare.elders.services import contact_add
+from silvercare.indicators.tests import scope_world as indicators_world
 from silvercare.industry.tests import scope_world as industry_world
 from silvercare.portal.tests import scope_world as portal_world
 from silvercare.supervision.tests import scope_world as supervision_world
@@ -144,6 +145,7 @@ WORLDS = {
     "supervision": supervision_world,
     "canteens": canteens_world,
     "portal": portal_world,
+    "indicators": indicators_world,  # last: its roll-ups read the others' records
 }
 WORLD_IDS = tuple(k for world in WORLDS.values() for k in world.IDS)
 
@@ -610,6 +612,7 @@ def test_every_page_hides_foreign_records(secret_world: dict[str, Any]) -> None:
         "/alerts/",
         "/alerts/stream/",
         "/monitoring/devices/?q=SECRET",
+        *indicators_world.PROBES,
     ]:
         _assert_clean(outsider.get(url), secret_world["markers"], url)
     assert checked > 40

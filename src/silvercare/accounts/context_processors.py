@@ -30,6 +30,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "industry": actor_has_perm(user, Perm.INDUSTRY_VIEW),
             "supervision": actor_has_perm(user, Perm.SUPERVISION_VIEW),
             "portal": actor_has_perm(user, Perm.PORTAL_USE),
+            "indicators": actor_has_perm(user, Perm.INDICATORS_VIEW),
             "vouchers_redeem": actor_has_perm(user, Perm.SUBSIDIES_REDEEM),
             "tokens": actor_has_perm(user, Perm.TOKENS_OWN),
             "users": actor_has_perm(user, Perm.USERS_MANAGE),

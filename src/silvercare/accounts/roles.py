@@ -92,6 +92,10 @@ class Perm:
     SUPERVISION_WARN = "supervision.warn"
     # The elder and family portal (an elder's own record, or a verified family member's elders).
     PORTAL_USE = "portal.use"
+    # Indicators against policy targets: reading the dashboards of one's areas; asking for a
+    # full recomputation of the roll-ups.
+    INDICATORS_VIEW = "indicators.view"
+    INDICATORS_MANAGE = "indicators.manage"
 
 
 _REGISTRY_READERS = {
@@ -251,6 +255,13 @@ _GRANTS: dict[str, set[Role]] = {
     Perm.SUPERVISION_INSPECT: {Role.INSPECTOR},
     Perm.SUPERVISION_WARN: {Role.CIVIL_AFFAIRS},
     Perm.PORTAL_USE: {Role.ELDER_FAMILY},
+    Perm.INDICATORS_VIEW: {
+        Role.CIVIL_AFFAIRS,
+        Role.COMMUNITY_WORKER,
+        Role.INSPECTOR,
+        Role.SYSTEM_ADMIN,
+    },
+    Perm.INDICATORS_MANAGE: {Role.CIVIL_AFFAIRS, Role.SYSTEM_ADMIN},
 }
 for _perm, _roles in _GRANTS.items():
     for _role in _roles:

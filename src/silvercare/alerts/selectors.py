@@ -231,3 +231,21 @@ def alerts_of_elder(*, elder_id: Any, limit: int = 20) -> list[Alert]:
         .select_related("elder")
         .order_by("-created_at", "id")[:limit]
     )
+
+
+def acknowledgement_facts(
+    *, start: dt.datetime, end: dt.datetime, within_s: int = 60
+) -> dict[str, dict[str, int]]:
+    """Per community: alerts first raised in [start, end), how many were acknowledged within
+    ``within_s`` seconds, and the sum of the acknowledged ones' seconds to acknowledge (for
+    the indicators; no elder is named)."""
+    facts: dict[str, dict[str, int]] = {}
+    rows = Alert.objects.filter(
+        first_occurred_at__gte=start, first_occurred_at__lt=end
+    ).values_list("region_code", "first_occurred_at", "acknowledged_at")
+    for region_code, raised, acknowledged in rows.iterator(chunk_size=5000):
+        out = facts.setdefault(region_code, {"alerts": 0, "acknowledged_in_time": 0})
+        out["alerts"] += 1
+        if acknowledged is not None and (acknowledged - raised).total_seconds() <= within_s:
+            out["acknowledged_in_time"] += 1
+    return facts

@@ -225,3 +225,20 @@ def elders_recently_assessed(
             continue
         latest[elder_id] = (level, timezone.localdate(completed_at) if completed_at else None)
     return {k: v for k, v in latest.items() if v[0] >= min_level}
+
+
+def assessed_facts(*, until: dt.date, days: int = 365) -> dict[str, dict[str, int]]:
+    """Per community: the elders whose GB/T 42195 assessment completed in the ``days`` up to
+    ``until`` (each elder once, where the assessment was made), for the indicators."""
+    since = until - dt.timedelta(days=days)
+    rows = (
+        Assessment.objects.filter(
+            status=Status.COMPLETED,
+            instrument=GBT,
+            completed_at__date__gt=since,
+            completed_at__date__lte=until,
+        )
+        .values("region_id")
+        .annotate(n=Count("elder_id", distinct=True))
+    )
+    return {r["region_id"]: {"assessed": r["n"]} for r in rows}

@@ -162,6 +162,9 @@ def _register() -> None:
     api.add_router("/supervision", supervision_router)
     api.add_router("/canteens", canteens_router)
     api.add_router("/portal", portal_router)
+    from silvercare.indicators.api import router as indicators_router
+
+    api.add_router("/indicators", indicators_router)
 
 
 _register()

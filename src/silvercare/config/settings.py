@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "silvercare.supervision",
     "silvercare.canteens",
     "silvercare.portal",
+    "silvercare.indicators",
     "silvercare.demo",
 ]
 

@@ -35,4 +35,5 @@ urlpatterns = [
     path("supervision/", include("silvercare.supervision.urls")),
     path("canteens/", include("silvercare.canteens.urls")),
     path("portal/", include("silvercare.portal.urls")),
+    path("indicators/", include("silvercare.indicators.urls")),
 ]

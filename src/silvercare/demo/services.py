@@ -146,6 +146,7 @@ def demo_build(*, elders: int = 10_000, progress: Progress | None = None) -> dic
     from silvercare.assistive import demo as assistive_demo
     from silvercare.canteens import demo as canteens_demo
     from silvercare.homecare import demo as homecare_demo
+    from silvercare.indicators import demo as indicators_demo
     from silvercare.industry import demo as industry_demo
     from silvercare.monitoring import demo as monitoring_demo
     from silvercare.portal import demo as portal_demo
@@ -154,7 +155,7 @@ def demo_build(*, elders: int = 10_000, progress: Progress | None = None) -> dic
 
     # In this order: the portal after monitoring (which links the family account), supervision
     # after industry (whose registry is the draws' pool), canteens after home care (whose
-    # provider runs two canteens).
+    # provider runs two canteens), the indicators last (they read everyone's records).
     for seed in (
         assistive_demo,
         adaptation_demo,
@@ -165,6 +166,7 @@ def demo_build(*, elders: int = 10_000, progress: Progress | None = None) -> dic
         industry_demo,
         supervision_demo,
         canteens_demo,
+        indicators_demo,
     ):
         seed.seed_demo()
     return {

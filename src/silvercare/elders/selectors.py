@@ -360,3 +360,16 @@ def elders_of_account(*, user: Any) -> list[tuple[Elder, Contact | None]]:
 def account_acts_for(*, user: Any, elder_id: Any) -> bool:
     """Whether the account is the elder's own or a linked family member's."""
     return any(str(e.pk) == str(elder_id) for e, _c in elders_of_account(user=user))
+
+
+def registered_facts(*, until: dt.date) -> dict[str, dict[str, int]]:
+    """Per community: the elders registered by ``until`` and still active there (for the
+    indicators; counts only)."""
+    from silvercare.elders.choices import ElderStatus
+
+    rows = (
+        Elder.objects.filter(status=ElderStatus.ACTIVE, created_at__date__lte=until)
+        .values("region_id")
+        .annotate(n=Count("id"))
+    )
+    return {r["region_id"]: {"registered": r["n"]} for r in rows}

@@ -410,3 +410,46 @@ def period_get(*, form: ReportForm, code: str) -> ReportPeriod:
     if found is None:
         raise NotFound()
     return found
+
+
+def facility_facts(*, until: dt.date) -> dict[str, dict[str, int]]:
+    """Non-personal facts of the facilities open on ``until`` per area code (the facility's
+    region), for the indicators: institutions with their beds and nursing beds (all and
+    public), institutions with medical care, street centres, day-care centres, experience
+    centres. A facility without an opening date counts from its registration."""
+    from django.db.models import Sum
+
+    opened = Q(opened_on__lte=until) | Q(opened_on__isnull=True, created_at__date__lte=until)
+    rows = (
+        Facility.objects.filter(opened, active=True)
+        .values("region_id", "kind", "ownership", "medical_care")
+        .annotate(n=Count("id"), beds=Sum("beds"), nursing=Sum("nursing_beds"))
+    )
+    facts: dict[str, dict[str, int]] = {}
+    for row in rows:
+        out = facts.setdefault(row["region_id"], {})
+
+        def add(key: str, value: int, out: dict[str, int] = out) -> None:
+            out[key] = out.get(key, 0) + int(value or 0)
+
+        add(f"{row['kind']}s", row["n"])
+        if row["kind"] == FacilityKind.INSTITUTION:
+            add("institution_beds", row["beds"])
+            add("institution_nursing_beds", row["nursing"])
+            if row["medical_care"]:
+                add("institutions_medical", row["n"])
+            if row["ownership"] == "public":
+                add("public_institution_beds", row["beds"])
+                add("public_institution_nursing_beds", row["nursing"])
+    return facts
+
+
+def enterprise_facts(*, until: dt.date) -> dict[str, dict[str, int]]:
+    """Registered enterprises and those above designated size (规上) per area code, as
+    registered by ``until``."""
+    rows = (
+        Enterprise.objects.filter(created_at__date__lte=until)
+        .values("region_id")
+        .annotate(n=Count("id"), above=Count("id", filter=Q(above_designated_size=True)))
+    )
+    return {r["region_id"]: {"enterprises": r["n"], "above_size": r["above"]} for r in rows}

@@ -94,3 +94,15 @@ def communities_near(*, lat: float, lon: float, metres: float) -> list[tuple[Reg
         if distance <= metres:
             found.append((region, distance))
     return sorted(found, key=lambda pair: pair[1])
+
+
+def region_codes(*, level: int, under: str = "") -> list[str]:
+    """The codes of the regions at ``level`` whose codes start with ``under``."""
+    qs = Region.objects.filter(level=level)
+    if under:
+        qs = qs.filter(code__startswith=under)
+    return list(qs.order_by("code").values_list("code", flat=True))
+
+
+def region_names(codes: list[str]) -> dict[str, str]:
+    return dict(Region.objects.filter(code__in=codes).values_list("code", "name"))

@@ -40,6 +40,7 @@ def test_the_demo_city_has_programmes_claims_and_vouchers(
         "sz-meals",
         "sz-silver-voucher",
         "sz-home-adaptation",  # the home-adaptation capability's own demo programme
+        "yl-meals-street",  # the canteens' own-street meal share
     }
     rental = Programme.objects.get(code="yl-rental")
     assert rental.versions.count() == 2  # next year's terms as a second version

@@ -1,0 +1,129 @@
+"""Reads of the roll-ups for the dashboards and the API, scoped to the reader's areas."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from silvercare.accounts.roles import Perm
+from silvercare.accounts.scoping import actor_has_perm, actor_prefixes
+from silvercare.common.errors import NotFound
+from silvercare.indicators.definitions import (
+    Indicator,
+    Target,
+    indicators,
+    region_level,
+    region_prefix,
+    targets_for,
+)
+from silvercare.indicators.models import Figure, Refresh
+from silvercare.indicators.services import period_bounds, recent_periods
+from silvercare.indicators.trajectory import Trajectory, assess
+
+TREND_MONTHS = 12
+
+
+def may_view(actor: Any, region_code: str | None = None) -> bool:
+    return actor_has_perm(actor, Perm.INDICATORS_VIEW, region_code)
+
+
+def home_region(actor: Any) -> str | None:
+    """The area a reader's dashboard opens on: their widest grant (the first operating city
+    for a nation-wide grant); None without the permission."""
+    prefixes = actor_prefixes(actor, Perm.INDICATORS_VIEW)
+    if not prefixes:
+        return None
+    widest = min(prefixes, key=len)
+    if len(widest) >= 4:
+        return widest.ljust(12, "0")
+    first = Figure.objects.filter(level=2, region_code__startswith=widest).order_by("region_code")
+    return first.values_list("region_code", flat=True).first()
+
+
+def region_for(actor: Any, region_code: str) -> str:
+    """The region, when the actor reads its indicators; NotFound otherwise (no hint that an
+    area outside one's grants exists)."""
+    code = (region_code or "").strip()
+    if len(code) != 12 or not code.isdigit() or not may_view(actor, code):
+        raise NotFound()
+    return code
+
+
+@dataclass
+class Card:
+    indicator: Indicator
+    figure: Figure | None
+    trend: list[tuple[str, float | None]]
+    binding: list[Target]
+    references: list[Target]
+    trajectory: Trajectory | None
+    children: list[Figure] = field(default_factory=list)
+    # As the page writes them (set by the view).
+    shown: str = ""
+    trend_shown: list[tuple[str, str]] = field(default_factory=list)
+
+
+def latest_period() -> str:
+    found = Figure.objects.order_by("-period").values_list("period", flat=True).first()
+    return found or recent_periods(1)[0]
+
+
+def dashboard(*, actor: Any, region_code: str, period: str) -> list[Card]:
+    """One card per indicator for the region and month: the figure, the last twelve months,
+    the targets that bind the region (and those elsewhere), the course towards the first
+    binding target, and the figures of the areas one level down (the drill-down)."""
+    code = region_for(actor, region_code)
+    period_bounds(period)
+    periods = [p for p in recent_periods(TREND_MONTHS, period_bounds(period)[0]) if p <= period]
+    rows = Figure.objects.filter(region_code=code, period__in=periods)
+    by_key = {(f.indicator, f.period): f for f in rows}
+    level = region_level(code)
+    children = Figure.objects.filter(
+        level=level + 1, period=period, region_code__startswith=region_prefix(code)
+    ).order_by("region_code")
+    children_of: dict[str, list[Figure]] = {}
+    for child in children:
+        children_of.setdefault(child.indicator, []).append(child)
+    cards = []
+    for ind in indicators():
+        trend = [
+            (p, by_key[(ind.code, p)].value if (ind.code, p) in by_key else None) for p in periods
+        ]
+        binding, references = targets_for(ind.code, code)
+        trajectory = None
+        if binding:
+            target = binding[0]
+            points = [(dt.date(int(p[:4]), int(p[5:]), 1), v) for p, v in trend if v is not None]
+            trajectory = assess(
+                points, target=target.value, year=target.year, comparison=target.comparison
+            )
+        cards.append(
+            Card(
+                indicator=ind,
+                figure=by_key.get((ind.code, period)),
+                trend=trend,
+                binding=binding,
+                references=references,
+                trajectory=trajectory,
+                children=children_of.get(ind.code, []),
+            )
+        )
+    return cards
+
+
+def figures_for(*, actor: Any, region_code: str, period: str) -> list[Figure]:
+    """The region's figures and those one level down, for the month (API and exports)."""
+    code = region_for(actor, region_code)
+    period_bounds(period)
+    return list(
+        Figure.objects.filter(
+            period=period,
+            region_code__startswith=region_prefix(code),
+            level__in=[region_level(code), region_level(code) + 1],
+        ).order_by("level", "region_code", "indicator")
+    )
+
+
+def refresh_latest() -> Refresh | None:
+    return Refresh.objects.order_by("-created_at").first()
