@@ -11,12 +11,14 @@ import random
 from typing import Any
 
 from django.utils import timezone
+from stdnum.cn import uscc
 
 from silvercare.audit.services import AuditContext
 from silvercare.homecare import services
 from silvercare.homecare.models import Caregiver, Provider, ServiceType
 from silvercare.homecare.services import community, planning
 from silvercare.homecare.services.catalogue import service_types_restore
+from silvercare.industry.services import enterprise_register, seed_data_restore
 
 SEED = 2026_13
 FUTIAN = "440304000000"
@@ -114,7 +116,19 @@ def seed_demo() -> dict[str, int]:
     if luohu_streets:
         specs.append(("罗湖康馨居家服务中心", LUOHU, [LUOHU]))
     providers = []
+    seed_data_restore()  # the classification the registry files the providers under
     for index, (name, region, served) in enumerate(specs, start=1):
+        # Each provider is an enterprise of the one registry (industry) first.
+        body = f"91440300MA5DH{index:04d}"
+        credit_code = body + uscc.calc_check_digit(body)
+        enterprise_register(
+            ctx=officer,
+            credit_code=credit_code,
+            name=name,
+            region_code=region,
+            category_code="01",
+            sectors=["care"],
+        )
         provider = services.provider_create(
             ctx=officer,
             name=name,
@@ -124,6 +138,7 @@ def seed_demo() -> dict[str, int]:
             contract_from=dt.date(today.year, 1, 1),
             contract_until=dt.date(today.year + 2, 12, 31),
             phone=f"0755-8{index:03d}6688",
+            credit_code=credit_code,
         )
         providers.append(provider)
     first = providers[0]

@@ -70,6 +70,15 @@ class Provider(TimeStampedModel):
         _("check-in tolerance (metres)"), default=DEFAULT_TOLERANCE_M
     )
     active = models.BooleanField(_("active"), default=True)
+    # The provider's enterprise in the one registry (industry), by its credit code.
+    registry = models.ForeignKey(
+        "industry.Enterprise",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registry enterprise"),
+    )
 
     objects = ProviderQuerySet.as_manager()
 

@@ -47,6 +47,8 @@ class ProviderIn(Schema):
     contract_from: dt.date | None = None
     contract_until: dt.date | None = None
     phone: PlainText = Field("", max_length=20)
+    # The provider's unified social credit code, linking it to the industry registry.
+    credit_code: PlainText = Field("", max_length=30)
 
 
 class PriceOut(Schema):

@@ -108,6 +108,11 @@ def provider_list(*, actor: Any) -> QuerySet[Provider]:
     return Provider.objects.filter(pk__in=ids).select_related("region").order_by("name", "id")
 
 
+def providers_of_registry_enterprise(*, actor: Any, registry_id: Any) -> list[Provider]:
+    """The home-care contracts of a registry enterprise the actor sees (its registry page)."""
+    return list(provider_list(actor=actor).filter(registry_id=registry_id))
+
+
 def provider_get_for(*, actor: Any, provider_id: Any) -> Provider:
     return one_visible(provider_list(actor=actor), provider_id)
 

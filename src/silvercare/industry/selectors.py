@@ -52,6 +52,12 @@ def enterprises_of_member(actor: Any) -> QuerySet[Enterprise]:
     return Enterprise.objects.filter(members=actor).select_related("region", "category")
 
 
+def enterprise_by_credit_code(code: str) -> Enterprise | None:
+    """The registry enterprise with this (compact) credit code: the national identifier
+    other capabilities link their rows by."""
+    return Enterprise.objects.filter(credit_code=code).first()
+
+
 def enterprise_search(
     *,
     actor: Any,

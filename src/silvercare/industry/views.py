@@ -26,6 +26,7 @@ from silvercare.common.forms import apply_errors
 from silvercare.common.pagination import paginate, query_without_page
 from silvercare.common.request import audit_ctx
 from silvercare.common.spreadsheets import Sheet, xlsx_bytes
+from silvercare.homecare.selectors import providers_of_registry_enterprise
 from silvercare.industry import selectors, services
 from silvercare.industry.choices import (
     EDITABLE,
@@ -270,6 +271,9 @@ def enterprise_detail(request: HttpRequest, ind_enterprise_id: Any) -> HttpRespo
             ),
             "history": list(selectors.whitelist_history(enterprise)[:20]),
             "products": list(products_of_registry_enterprise(request.user, enterprise.pk)[:50]),
+            "care_contracts": providers_of_registry_enterprise(
+                actor=request.user, registry_id=enterprise.pk
+            ),
             "sectors": [str(Sector(s).label) for s in enterprise.sectors if s in Sector.values],
             "may_manage": may_manage,
             "may_file": services.may_file(request.user, enterprise),

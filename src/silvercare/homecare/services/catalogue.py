@@ -12,6 +12,7 @@ from silvercare.accounts.roles import Perm
 from silvercare.accounts.scoping import actor_has_perm, actor_manages
 from silvercare.audit.models import AuditAction
 from silvercare.audit.services import AuditContext
+from silvercare.common.errors import ValidationFailed
 from silvercare.homecare import error_codes as codes
 from silvercare.homecare.choices import TravelMode
 from silvercare.homecare.models import (
@@ -40,6 +41,25 @@ def _region_exists(code: str) -> bool:
     return Region.objects.filter(code=code).exists()
 
 
+def _registry_enterprise(credit_code: str) -> Any:
+    """The id of the registry enterprise with this unified social credit code; a field error
+    when the code is malformed or nobody registered it."""
+    from silvercare.industry.selectors import enterprise_by_credit_code
+    from silvercare.industry.services import credit_code_check
+
+    code, problem = credit_code_check(credit_code)
+    if problem is not None:
+        raise ValidationFailed([problem])
+    found = enterprise_by_credit_code(code)
+    if found is None:
+        raise field_error(
+            "credit_code",
+            codes.REGISTRY_UNKNOWN,
+            _("No enterprise with this credit code is in the registry: register it there first."),
+        )
+    return found.pk
+
+
 def provider_create(
     *,
     ctx: AuditContext,
@@ -50,8 +70,11 @@ def provider_create(
     contract_from: dt.date | None = None,
     contract_until: dt.date | None = None,
     phone: str = "",
+    credit_code: str = "",
 ) -> Provider:
-    """Register a provider (civil-affairs supervisors or system administrators of the area)."""
+    """Register a provider (civil-affairs supervisors or system administrators of the area).
+    A ``credit_code`` links it to its enterprise in the one registry (industry), which must
+    be registered there first."""
     if not (
         actor_manages(ctx.actor, region_code)
         or actor_has_perm(ctx.actor, Perm.CARE_SUPERVISE, region_code)
@@ -68,8 +91,10 @@ def provider_create(
         raise field_error(
             "contract_until", codes.DATE_INVALID, _("The contract ends before it starts.")
         )
+    registry_id = _registry_enterprise(credit_code) if credit_code.strip() else None
     with transaction.atomic():
         provider = Provider.objects.create(
+            registry_id=registry_id,
             name=name.strip(),
             region_id=region_code,
             served=areas,
