@@ -65,6 +65,7 @@ def _check(page: Page, where: str, axe: Axe) -> list[str]:
 
 
 def test_every_portal_page_meets_the_elder_mode_rules(page: Page, elder: Any) -> None:
+    lease = _walker_lease(elder)
     sms.outbox.clear()
     page.set_viewport_size(PHONE)
     axe = Axe()
@@ -92,6 +93,8 @@ def test_every_portal_page_meets_the_elder_mode_rules(page: Page, elder: Any) ->
         "home": f"/portal/elders/{elder.pk}/",
         "help": f"/portal/elders/{elder.pk}/help/",
         "my data": f"/portal/elders/{elder.pk}/data/",
+        "book care": f"/portal/elders/{elder.pk}/care/",
+        "report a fault": f"/portal/elders/{elder.pk}/leases/{lease.pk}/fault/",
     }
     for where, url in pages.items():
         page.goto(url)
@@ -176,6 +179,29 @@ def test_the_family_pages_meet_the_elder_mode_rules(page: Page, elder: Any, work
     expect(page.get_by_text(ui_text("The meal is ordered."))).to_be_visible()
     problems += _check(page, "meal ordered", axe)
     assert not problems, "\n".join(problems)
+
+
+def _walker_lease(elder: Any) -> Any:
+    """A rollator the elder holds from her street's rental point."""
+    from django.utils import timezone
+
+    from silvercare.rental import services as rental
+    from silvercare.rental.tests.conftest import make_product
+
+    operator = testing.make_user("rental_operator", testing.STREET_A, "portal_rental_op")
+    ctx = AuditContext(actor=operator, via="test")
+    point = rental.point_create(
+        ctx=ctx,
+        name="园岭街道租赁点",
+        kind="street",
+        region_code=testing.STREET_A,
+        operator="园岭康复服务中心",
+        address="园岭街道百花二路1号",
+    )
+    unit = rental.unit_register(ctx=ctx, point=point, product=make_product(), serial="SN-P-0002")
+    return rental.lease_open(
+        ctx=ctx, elder=elder, unit=unit, starts_on=timezone.localdate(), months=3
+    )
 
 
 def _completed_visit(worker: Any, elder: Any) -> Any:

@@ -7,4 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("refresh/", views.refresh, name="refresh"),
     path("indicators.xlsx", views.export_xlsx, name="export"),
+    path("open/", views.open_page, name="open"),
+    path("open/<str:period>.json", views.open_json, name="open_json"),
+    path("open/<str:period>.csv", views.open_csv, name="open_csv"),
 ]

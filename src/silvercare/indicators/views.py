@@ -3,11 +3,13 @@ the course towards each target and the areas one level down; an xlsx export of t
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,9 +18,9 @@ from silvercare.accounts.roles import Perm
 from silvercare.accounts.scoping import actor_has_perm
 from silvercare.common.errors import DomainError, NotFound
 from silvercare.common.request import audit_ctx
-from silvercare.common.spreadsheets import Sheet, xlsx_bytes
-from silvercare.indicators import selectors, services
-from silvercare.indicators.definitions import Indicator, indicator, region_level
+from silvercare.common.spreadsheets import Sheet, safe_text, xlsx_bytes
+from silvercare.indicators import open_data, selectors, services
+from silvercare.indicators.definitions import Indicator, indicator, indicators, region_level
 from silvercare.regions.choices import PREFIX_LENGTH
 from silvercare.regions.selectors import region_names
 
@@ -143,4 +145,51 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = f'attachment; filename="indicators-{region}-{period}.xlsx"'
+    return response
+
+
+# --- Open data (no sign-in) ----------------------------------------------------------------
+
+
+def _open_period(request: HttpRequest, period: str | None) -> str:
+    months = open_data.periods()
+    chosen = period or request.GET.get("period") or (months[0] if months else "")
+    if chosen not in months:
+        raise Http404
+    return chosen
+
+
+def open_page(request: HttpRequest) -> HttpResponse:
+    months = open_data.periods()
+    period = _open_period(request, None) if months else ""
+    return render(
+        request,
+        "indicators/open.html",
+        {
+            "period": period,
+            "periods": months,
+            "tables": open_data.tables(period) if period else [],
+            "column_names": [
+                next(i.name for i in indicators() if i.code == code)
+                for code in open_data.NON_PERSONAL
+            ],
+        },
+    )
+
+
+def open_json(request: HttpRequest, period: str) -> HttpResponse:
+    data = open_data.as_json(_open_period(request, period))
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Disposition"] = f'attachment; filename="silvercare-open-{period}.json"'
+    return response
+
+
+def open_csv(request: HttpRequest, period: str) -> HttpResponse:
+    rows = open_data.as_csv_rows(_open_period(request, period))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in rows:
+        writer.writerow(["" if v is None else safe_text(str(v)) for v in row])
+    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="silvercare-open-{period}.csv"'
     return response
