@@ -8,6 +8,6 @@ urlpatterns = [
     path("refresh/", views.refresh, name="refresh"),
     path("indicators.xlsx", views.export_xlsx, name="export"),
     path("open/", views.open_page, name="open"),
-    path("open/<str:period>.json", views.open_json, name="open_json"),
-    path("open/<str:period>.csv", views.open_csv, name="open_csv"),
+    path("open/<str:open_period>.json", views.open_json, name="open_json"),
+    path("open/<str:open_period>.csv", views.open_csv, name="open_csv"),
 ]

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -105,7 +106,10 @@ def refresh(request: HttpRequest) -> HttpResponse:
         if error.status == 403:
             raise Http404 from None
         messages.error(request, str(error.message))
-    return redirect(request.POST.get("next") or "indicators:home")
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("indicators:home")
 
 
 @login_required
@@ -177,15 +181,17 @@ def open_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def open_json(request: HttpRequest, period: str) -> HttpResponse:
-    data = open_data.as_json(_open_period(request, period))
+def open_json(request: HttpRequest, open_period: str) -> HttpResponse:
+    period = _open_period(request, open_period)
+    data = open_data.as_json(period)
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
     response["Content-Disposition"] = f'attachment; filename="silvercare-open-{period}.json"'
     return response
 
 
-def open_csv(request: HttpRequest, period: str) -> HttpResponse:
-    rows = open_data.as_csv_rows(_open_period(request, period))
+def open_csv(request: HttpRequest, open_period: str) -> HttpResponse:
+    period = _open_period(request, open_period)
+    rows = open_data.as_csv_rows(period)
     out = io.StringIO()
     writer = csv.writer(out)
     for row in rows:

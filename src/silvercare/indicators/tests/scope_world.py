@@ -7,7 +7,7 @@ from typing import Any
 
 from silvercare.common.testing import STREET_A
 
-IDS: tuple[str, ...] = ()
+IDS: tuple[str, ...] = ()  # nothing here is a record of one area: open data is public
 # Filled by build(): the street's and the district's figures as the dashboard writes them.
 MARKERS: list[str] = []
 # Pages and API calls that name a foreign area outright.
@@ -25,11 +25,12 @@ def build(worker: Any, elder: Any) -> dict[str, str]:
     from silvercare.indicators.models import Figure
     from silvercare.indicators.services import figures_refresh
 
-    figures_refresh()
+    refresh = figures_refresh()
     MARKERS.clear()
     for figure in Figure.objects.filter(
         indicator="nursing_bed_share", region_code__in=[STREET_A, "440304000000"]
     ):
         MARKERS.append(f"{figure.numerator} / {figure.denominator}")
     assert MARKERS, "the industry world's institution should give street A a figure"
-    return {}
+    # The open-data downloads are named by month (public: not checked as foreign).
+    return {"open_period": refresh.periods[-1]}

@@ -203,7 +203,8 @@ def test_only_officers_who_manage_ask_for_a_recomputation(
     assert response.status_code == 404 and not Refresh.objects.exists()
     client = client_for(city["officer"])
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("indicators:refresh"))
+        response = client.post(reverse("indicators:refresh"), {"next": "https://evil.example/"})
+    assert response["Location"] == reverse("indicators:home")  # no redirect off the site
     refresh = Refresh.objects.get()
     assert (refresh.kind, refresh.state, refresh.done_periods) == ("full", "done", 24)
     assert refresh.requested_by == city["officer"]
