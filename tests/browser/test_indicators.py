@@ -1,16 +1,18 @@
 """The city's civil-affairs officer opens the indicator dashboard on a phone, sees the
 nursing-bed share beside the target that binds elsewhere, drills down from the city to Futian
-and on to a street, and downloads the table."""
+and on to a street, switches to the quarter, and downloads the table and the analysis
+report."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from silvercare.audit.services import AuditContext
-from silvercare.common import testing
+from silvercare.common import periods, testing
 from silvercare.indicators.services import figures_refresh
 from silvercare.industry import services as industry
 from tests.browser.support import ui_text
@@ -50,6 +52,17 @@ def test_the_officer_drills_down_from_the_city_to_a_street(
     with page.expect_download() as download:
         page.locator("#export").click()
     assert download.value.suggested_filename.startswith("indicators-440304001000-")
+
+    # The same street by quarter: the figure is the quarter's, the report is the quarter's.
+    quarter = periods.code_of("quarter", timezone.localdate())
+    page.locator("#kinds").get_by_role("link", name=ui_text("Quarter")).click()
+    expect(page.locator("#period")).to_have_value(quarter)
+    expect(page.locator("#ind-nursing_bed_share .value")).to_contain_text("60.0%")
+    with page.expect_download() as report:
+        page.locator("#report-pdf").click()
+    assert report.value.suggested_filename == f"indicators-440304001000-{quarter}.pdf"
+    with open(report.value.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
     expect(page.locator("#refresh-status")).not_to_contain_text(
         ui_text("The figures have not been computed yet.")
     )

@@ -295,3 +295,14 @@ def status_counts(*, actor: Any) -> dict[str, int]:
 
 def follow_ups_due(*, actor: Any, on: dt.date) -> QuerySet[AdaptationCase]:
     return case_list(actor=actor, status=Status.ACCEPTED).filter(Q(follow_up_due_on__lte=on))
+
+
+def adapted_facts(*, until: dt.date) -> dict[str, dict[str, int]]:
+    """Per community: the households (elders) whose adaptation was accepted by ``until``,
+    each once, for the indicators (counts only)."""
+    rows = (
+        AdaptationCase.objects.filter(accepted_on__lte=until)
+        .values("region_id")
+        .annotate(n=Count("elder_id", distinct=True))
+    )
+    return {r["region_id"]: {"households": r["n"]} for r in rows}

@@ -235,17 +235,22 @@ def alerts_of_elder(*, elder_id: Any, limit: int = 20) -> list[Alert]:
 
 def acknowledgement_facts(
     *, start: dt.datetime, end: dt.datetime, within_s: int = 60
-) -> dict[str, dict[str, int]]:
+) -> dict[str, dict[str, Any]]:
     """Per community: alerts first raised in [start, end), how many were acknowledged within
-    ``within_s`` seconds, and the sum of the acknowledged ones' seconds to acknowledge (for
-    the indicators; no elder is named)."""
-    facts: dict[str, dict[str, int]] = {}
+    ``within_s`` seconds, and the seconds each acknowledged one took (``ack_seconds``, for
+    the median), for the indicators; no elder is named."""
+    facts: dict[str, dict[str, Any]] = {}
     rows = Alert.objects.filter(
         first_occurred_at__gte=start, first_occurred_at__lt=end
     ).values_list("region_code", "first_occurred_at", "acknowledged_at")
     for region_code, raised, acknowledged in rows.iterator(chunk_size=5000):
-        out = facts.setdefault(region_code, {"alerts": 0, "acknowledged_in_time": 0})
+        out = facts.setdefault(
+            region_code, {"alerts": 0, "acknowledged_in_time": 0, "ack_seconds": []}
+        )
         out["alerts"] += 1
-        if acknowledged is not None and (acknowledged - raised).total_seconds() <= within_s:
-            out["acknowledged_in_time"] += 1
+        if acknowledged is not None:
+            seconds = max(0.0, (acknowledged - raised).total_seconds())
+            out["ack_seconds"].append(seconds)
+            if seconds <= within_s:
+                out["acknowledged_in_time"] += 1
     return facts

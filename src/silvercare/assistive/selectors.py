@@ -410,3 +410,11 @@ def follow_ups_due(*, actor: Any, on: dt.date | None = None) -> QuerySet[FollowU
         .select_related("fitting", "fitting__elder", "fitting__product")
         .order_by("due_on")
     )
+
+
+def fitted_elder_ids(*, until: dt.date) -> QuerySet[Fitting, Any]:
+    """The elders with a completed fitting on or before ``until`` (a subquery of elder ids,
+    for the indicators)."""
+    return Fitting.objects.filter(status=FittingStatus.COMPLETED, fitted_on__lte=until).values(
+        "elder_id"
+    )

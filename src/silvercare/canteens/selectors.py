@@ -6,7 +6,7 @@ their parent's own orders)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -15,6 +15,9 @@ from silvercare.accounts.scoping import actor_has_perm
 from silvercare.canteens.choices import OrderStatus
 from silvercare.canteens.models import Canteen, Dish, MealCard, MealOrder, Menu
 from silvercare.common.selectors import one_visible
+
+if TYPE_CHECKING:
+    from silvercare.regions.selectors import BoundingBox
 
 
 def _is_family(actor: Any, elder: Any) -> bool:
@@ -71,6 +74,27 @@ def canteens_near(*, actor: Any, elder: Any, metres: float = 5000) -> list[tuple
         if c.latitude is not None and c.longitude is not None
     ]
     return sorted([f for f in found if f[1] <= metres], key=lambda f: f[1])
+
+
+def canteen_positions(*, prefix: str, near: BoundingBox | None = None) -> list[dict[str, Any]]:
+    """Plain data for maps: the open canteens with a position in the areas whose codes start
+    with ``prefix`` or inside the box ``near`` — name, area code, lat, lon; no operator,
+    menus or diners. Not scoped to an actor: the caller has checked the area (the
+    indicators map). One query."""
+    where = Q(region__code__startswith=prefix)
+    if near is not None:
+        where |= Q(
+            latitude__gte=near.min_lat,
+            latitude__lte=near.max_lat,
+            longitude__gte=near.min_lon,
+            longitude__lte=near.max_lon,
+        )
+    rows = (
+        Canteen.objects.filter(where, active=True, latitude__isnull=False, longitude__isnull=False)
+        .order_by("region_id", "name", "pk")
+        .values_list("name", "region_id", "latitude", "longitude")
+    )
+    return [{"name": n, "region": r, "lat": lat, "lon": lon} for n, r, lat, lon in rows]
 
 
 def menus_for(*, canteen: Canteen, start: dt.date, days: int = 7) -> list[Menu]:
@@ -191,3 +215,15 @@ def settlement_summary(*, actor: Any, canteen: Canteen, month: dt.date) -> dict[
         "copay_fen": sum(o.copay_fen for o in orders),
         "payers": sorted(payers.values(), key=lambda r: r["code"]),
     }
+
+
+def meal_facts(*, start: dt.date, end: dt.date) -> dict[str, dict[str, int]]:
+    """Per community (the elder's): the meals served in [start, end), for the indicators."""
+    from django.db.models import Count
+
+    rows = (
+        MealOrder.objects.filter(status=OrderStatus.SERVED, day__gte=start, day__lt=end)
+        .values("region_id")
+        .annotate(n=Count("id"))
+    )
+    return {r["region_id"]: {"served": r["n"]} for r in rows}

@@ -326,6 +326,44 @@ LOGGING = {
 SILVERCARE_SERVICE_CIRCLE_METRES = int(os.environ.get("SILVERCARE_SERVICE_CIRCLE_METRES", "1000"))
 SILVERCARE_IMPORT_CHUNK = 500
 
+# --- Indicators map (docs/indicators.md, "Map") ----------------------------------------------
+# A community lies in a 15-minute service circle when a service point is within this many
+# metres of its centre: 15 minutes at an older person's ~4 km/h is 1,000 m. The same walking
+# distance as the regions API's service circle (one variable sets both).
+INDICATORS_SERVICE_CIRCLE_M = SILVERCARE_SERVICE_CIRCLE_METRES
+# A base map's tile URL template ("https://tile.example/{z}/{x}/{y}.png", "{s}" for
+# subdomains, or a path on this site such as "/tiles/{z}/{x}/{y}.png"); its origin is added
+# to the map page's img-src. Empty (the default): no tiles, the map draws on a plain
+# background, offline. The attribution the tile provider asks for is shown beside it (HTML).
+INDICATORS_MAP_TILES = os.environ.get("SILVERCARE_MAP_TILES", "").strip()
+INDICATORS_MAP_ATTRIBUTION = os.environ.get("SILVERCARE_MAP_ATTRIBUTION", "").strip()
+
+
+def map_tile_source(template: str) -> str:
+    """The CSP source that lets a page load the tiles of ``template``: "" for none or for
+    tiles on this site, else the scheme and host ("{s}" subdomains as a wildcard)."""
+    import re
+    from urllib.parse import urlsplit
+
+    if not template:
+        return ""
+    if not all(part in template for part in ("{z}", "{x}", "{y}")):
+        raise ImproperlyConfigured("SILVERCARE_MAP_TILES must contain {z}, {x} and {y}")
+    if template.startswith("/") and not template.startswith("//"):
+        return ""
+    parts = urlsplit(template)
+    host = parts.netloc.replace("{s}", "*")
+    if parts.scheme not in {"https", "http"} or not re.fullmatch(
+        r"(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:\d{1,5})?", host
+    ):
+        raise ImproperlyConfigured(
+            "SILVERCARE_MAP_TILES must be an http(s) URL template or a path on this site"
+        )
+    return f"{parts.scheme}://{host}"
+
+
+INDICATORS_MAP_TILE_SOURCE = map_tile_source(INDICATORS_MAP_TILES)
+
 # --- Device telemetry (docs/devices.md) ------------------------------------------------------
 # mqtt://user:password@host:port — unset means no broker: HTTPS batch ingest only.
 MQTT_URL = os.environ.get("MQTT_URL", "")

@@ -373,3 +373,27 @@ def registered_facts(*, until: dt.date) -> dict[str, dict[str, int]]:
         .annotate(n=Count("id"))
     )
     return {r["region_id"]: {"registered": r["n"]} for r in rows}
+
+
+# The GB/T 42195 final levels counted as disabled (失能) by the indicators: moderate, severe
+# and complete disability (2–4), as the subsidies' demo programmes and the level statistics
+# count them.
+DISABLED_FROM_LEVEL = 2
+
+
+def disabled_facts(*, until: dt.date, with_ids: Any) -> dict[str, dict[str, int]]:
+    """Per community: the active elders registered by ``until`` whose current ability level
+    is moderate disability or worse, and how many of them are among ``with_ids`` (a subquery
+    of elder ids from another capability, e.g. those fitted with a device)."""
+    from silvercare.elders.choices import ElderStatus
+
+    rows = (
+        Elder.objects.filter(
+            status=ElderStatus.ACTIVE,
+            created_at__date__lte=until,
+            ability_level__gte=DISABLED_FROM_LEVEL,
+        )
+        .values("region_id")
+        .annotate(n=Count("id"), among=Count("id", filter=Q(id__in=with_ids)))
+    )
+    return {r["region_id"]: {"disabled": r["n"], "disabled_with": r["among"]} for r in rows}

@@ -480,3 +480,15 @@ def orders_of_elder(*, elder_id: Any, limit: int = 20) -> list[CareOrder]:
         .select_related("service_type", "provider")
         .order_by("-created_at", "id")[:limit]
     )
+
+
+def visit_facts(*, start: dt.date, end: dt.date) -> dict[str, dict[str, int]]:
+    """Per community: the visits of [start, end) completed, and of those the verified ones —
+    not held by an unapproved flag, i.e. what settlement pays — for the indicators."""
+    held = ~Q(flags=[]) & Q(flags_approved_at__isnull=True)
+    rows = (
+        Visit.objects.filter(status=VisitStatus.COMPLETED, date__gte=start, date__lt=end)
+        .values("region_id")
+        .annotate(n=Count("id"), verified=Count("id", filter=~held))
+    )
+    return {r["region_id"]: {"completed": r["n"], "verified": r["verified"]} for r in rows}

@@ -21,6 +21,7 @@ class IndicatorOut(Schema):
     name_en: str
     unit: str
     direction: str
+    aggregate: str
     definition_zh: str
     definition_en: str
 
@@ -63,10 +64,11 @@ def target_list(request: HttpRequest) -> list[Any]:
 @router.get("/figures", response=list[FigureOut])
 def figures(request: HttpRequest, region: str, period: str = "") -> list[Any]:
     """The figures of ``region`` (a 12-digit code in your areas) and of the areas one level
-    down, for ``period`` (YYYY-MM; the latest computed month when empty)."""
-    month = period or selectors.latest_period()
+    down, for ``period`` (a day YYYY-MM-DD, month YYYY-MM, quarter YYYYQn or year YYYY; the
+    latest computed month when empty)."""
+    code = period or selectors.latest_period()
     try:
-        services.period_bounds(month)
+        services.period_bounds(code)
     except ValueError:
         raise NotFound() from None
-    return selectors.figures_for(actor=request.user, region_code=region, period=month)
+    return selectors.figures_for(actor=request.user, region_code=region, period=code)

@@ -12,7 +12,8 @@ from django.utils.translation import get_language
 from silvercare.regions.choices import PREFIX_LENGTH
 
 DATA = Path(__file__).resolve().parent / "data"
-UNITS = ("percent", "count")
+UNITS = ("percent", "count", "seconds")
+AGGREGATES = ("sum", "median")
 DIRECTIONS = ("up", "down")
 
 
@@ -32,6 +33,9 @@ class Indicator:
     name_en: str
     definition_zh: str
     definition_en: str
+    # "sum": numerator and denominator add up from areas to the regions above them;
+    # "median": the numerator fact is a list of samples, pooled, and the figure their median.
+    aggregate: str = "sum"
 
     @property
     def name(self) -> str:
@@ -96,8 +100,12 @@ def indicators() -> tuple[Indicator, ...]:
     rows = json.loads((DATA / "indicators.json").read_text(encoding="utf-8"))
     found = tuple(Indicator(**row) for row in rows)
     for ind in found:
-        if ind.unit not in UNITS or ind.direction not in DIRECTIONS:
-            raise ValueError(f"indicator {ind.code}: unknown unit or direction")
+        if (
+            ind.unit not in UNITS
+            or ind.direction not in DIRECTIONS
+            or ind.aggregate not in AGGREGATES
+        ):
+            raise ValueError(f"indicator {ind.code}: unknown unit, direction or aggregate")
         if ind.unit == "percent" and not ind.denominator:
             raise ValueError(f"indicator {ind.code}: a percentage needs a denominator")
     return found

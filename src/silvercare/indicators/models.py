@@ -14,7 +14,7 @@ class Figure(models.Model):
     indicator = models.CharField(_("indicator"), max_length=40)
     region_code = models.CharField(_("area"), max_length=12)
     level = models.PositiveSmallIntegerField(_("level"))
-    period = models.CharField(_("month"), max_length=7)  # YYYY-MM
+    period = models.CharField(_("period"), max_length=10)  # common.periods code
     numerator = models.BigIntegerField(_("numerator"))
     denominator = models.BigIntegerField(_("denominator"), null=True, blank=True)
     value = models.FloatField(_("value"), null=True, blank=True)

@@ -1,12 +1,13 @@
-"""Computing the roll-ups. ``figures_refresh`` recomputes whole months (all indicators, every
-city, district and street where SilverCare holds data) and replaces their figures in one
-transaction per month, recording its progress on a ``Refresh`` row."""
+"""Computing the roll-ups. ``figures_refresh`` recomputes whole periods — days, months,
+quarters, years — (all indicators, every city, district and street where SilverCare holds
+data) and replaces their figures in one transaction per period, recording its progress on a
+``Refresh`` row."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
+import statistics
 from collections import defaultdict
 
 from django.db import transaction
@@ -18,40 +19,42 @@ from silvercare.accounts.roles import Perm
 from silvercare.accounts.scoping import actor_has_perm
 from silvercare.audit.models import AuditAction
 from silvercare.audit.services import AuditContext, audit_record
+from silvercare.common import periods
 from silvercare.common.errors import DomainError
 from silvercare.indicators import error_codes as codes
 from silvercare.indicators.definitions import indicators, region_level
 from silvercare.indicators.models import Figure, Refresh
-from silvercare.indicators.sources import SOURCES, Facts
+from silvercare.indicators.sources import SOURCES, STOCK, Facts, stock_day
 from silvercare.regions.choices import PREFIX_LENGTH
 
 logger = logging.getLogger(__name__)
 
-FULL_MONTHS = 24
+# What a full refresh recomputes, per kind of period (the latest ones up to today).
+FULL: dict[periods.Kind, int] = {"month": 24, "quarter": 8, "year": 3, "day": 14}
 STORED_LEVELS = (2, 3, 4)  # city, district / county, street / town
 
 
-def period_of(day: dt.date) -> str:
-    return f"{day:%Y-%m}"
-
-
 def period_bounds(period: str) -> tuple[dt.date, dt.date]:
-    """[first day, first day of the next month) of ``YYYY-MM``; ValueError when malformed."""
-    if not isinstance(period, str) or not re.fullmatch(r"\d{4}-\d{2}", period):
-        raise ValueError(f"{period!r} is not YYYY-MM")
-    start = dt.date(int(period[:4]), int(period[5:]), 1)
-    end = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return start, end
+    """[first day, the day after the last) of a day, month, quarter or year code;
+    ValueError when malformed."""
+    return periods.bounds(period)
 
 
-def recent_periods(months: int, today: dt.date | None = None) -> list[str]:
-    """The last ``months`` months up to this one, oldest first."""
-    day = (today or timezone.localdate()).replace(day=1)
-    out = []
-    for _month in range(months):
-        out.append(period_of(day))
-        day = (day - dt.timedelta(days=1)).replace(day=1)
-    return out[::-1]
+def full_periods(today: dt.date | None = None) -> list[str]:
+    day = today or timezone.localdate()
+    return [p for kind, count in FULL.items() for p in periods.recent(kind, count, day)]
+
+
+def incremental_periods(today: dt.date | None = None) -> list[str]:
+    """The periods a day of new data changes: those containing yesterday and today."""
+    day = today or timezone.localdate()
+    found: list[str] = []
+    for on in (day - dt.timedelta(days=1), day):
+        for kind in periods.KINDS:
+            code = periods.code_of(kind, on)
+            if code not in found:
+                found.append(code)
+    return found
 
 
 def operating_prefixes(today: dt.date | None = None) -> tuple[str, ...]:
@@ -71,31 +74,63 @@ def operating_prefixes(today: dt.date | None = None) -> tuple[str, ...]:
     return tuple(sorted(codes))
 
 
-def compute(period: str, under: tuple[str, ...]) -> list[Figure]:
+class FactCache:
+    """The facts of each source for one refresh: a stock source is read once per day it
+    describes, a flow source once per period."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[str, dt.date, dt.date], Facts] = {}
+
+    def get(self, source: str, start: dt.date, end: dt.date, under: tuple[str, ...]) -> Facts:
+        if source in STOCK:
+            day = stock_day(end)
+            key = (source, day, day)
+        else:
+            key = (source, start, end)
+        if key not in self._seen:
+            self._seen[key] = SOURCES[source](start, end, under)
+        return self._seen[key]
+
+
+def compute(period: str, under: tuple[str, ...], cache: FactCache | None = None) -> list[Figure]:
     """Every indicator's figures of ``period`` for the cities, districts and streets under
-    the prefixes: the facts of each area summed into every stored level above it."""
+    the prefixes: the facts of each area summed (or, for a median, pooled) into every stored
+    level above it."""
     start, end = period_bounds(period)
+    cache = cache or FactCache()
     now = timezone.now()
-    facts_of: dict[str, Facts] = {}
     figures: list[Figure] = []
     for ind in indicators():
-        if ind.source not in facts_of:
-            facts_of[ind.source] = SOURCES[ind.source](start, end, under)
+        facts = cache.get(ind.source, start, end, under)
         sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        for code, row in facts_of[ind.source].items():
+        samples: dict[str, list[float]] = defaultdict(list)
+        for code, row in facts.items():
             if not code.startswith(under):
+                continue
+            keys = [
+                code[: PREFIX_LENGTH[level]].ljust(12, "0")
+                for level in STORED_LEVELS
+                if level <= region_level(code)
+            ]
+            if ind.aggregate == "median":
+                pooled = row.get(ind.numerator) or []
+                for key in keys if pooled else []:
+                    samples[key].extend(pooled)
                 continue
             numerator = int(row.get(ind.numerator, 0))
             denominator = int(row.get(ind.denominator, 0)) if ind.denominator else 0
             if not numerator and not denominator:
                 continue
-            own = region_level(code)
-            for level in STORED_LEVELS:
-                if level <= own:
-                    total = sums[code[: PREFIX_LENGTH[level]].ljust(12, "0")]
-                    total[0] += numerator
-                    total[1] += denominator
+            for key in keys:
+                sums[key][0] += numerator
+                sums[key][1] += denominator
+        for key, pooled in samples.items():
+            sums[key] = [len(pooled), 0]
         for region_code, (numerator, denominator) in sums.items():
+            if ind.aggregate == "median":
+                value: float | None = statistics.median(samples[region_code])
+            else:
+                value = ind.value(numerator, denominator if ind.denominator else None)
             figures.append(
                 Figure(
                     indicator=ind.code,
@@ -104,7 +139,7 @@ def compute(period: str, under: tuple[str, ...]) -> list[Figure]:
                     period=period,
                     numerator=numerator,
                     denominator=denominator if ind.denominator else None,
-                    value=ind.value(numerator, denominator if ind.denominator else None),
+                    value=value,
                     computed_at=now,
                 )
             )
@@ -114,26 +149,28 @@ def compute(period: str, under: tuple[str, ...]) -> list[Figure]:
 def figures_refresh(
     *,
     kind: str = Refresh.Kind.INCREMENTAL,
-    periods: list[str] | None = None,
+    codes: list[str] | None = None,
     refresh: Refresh | None = None,
 ) -> Refresh:
-    """Recompute ``periods`` (an incremental refresh: this month; a full one: the last
-    ``FULL_MONTHS``), replacing each month's figures in one transaction, and record the run's
-    progress month by month on ``refresh`` (a new row when none is given)."""
-    if periods is None:
-        periods = recent_periods(FULL_MONTHS if kind == Refresh.Kind.FULL else 1)
-    for period in periods:
+    """Recompute the periods ``codes`` (an incremental refresh: those containing yesterday
+    and today; a full one: ``FULL``), replacing each period's figures in one transaction,
+    and record the run's progress period by period on ``refresh`` (a new row when none is
+    given)."""
+    if codes is None:
+        codes = full_periods() if kind == Refresh.Kind.FULL else incremental_periods()
+    for period in codes:
         period_bounds(period)
     if refresh is None:
-        refresh = Refresh.objects.create(kind=kind, periods=periods)
+        refresh = Refresh.objects.create(kind=kind, periods=codes)
     Refresh.objects.filter(pk=refresh.pk).update(
-        state=Refresh.State.RUNNING, periods=periods, done_periods=0, figures=0
+        state=Refresh.State.RUNNING, periods=codes, done_periods=0, figures=0
     )
     written = 0
+    cache = FactCache()
     try:
         under = operating_prefixes()
-        for done, period in enumerate(periods, start=1):
-            figures = compute(period, under) if under else []
+        for done, period in enumerate(codes, start=1):
+            figures = compute(period, under, cache) if under else []
             with transaction.atomic():
                 Figure.objects.filter(period=period).delete()
                 Figure.objects.bulk_create(figures, batch_size=2000)
@@ -169,11 +206,10 @@ def refresh_request(*, ctx: AuditContext, full: bool = True) -> Refresh:
             message=_("A refresh is already under way; its progress is shown below."),
         )
     kind = Refresh.Kind.FULL if full else Refresh.Kind.INCREMENTAL
-    periods = recent_periods(FULL_MONTHS if full else 1)
     with transaction.atomic():
         refresh = Refresh.objects.create(
             kind=kind,
-            periods=periods,
+            periods=full_periods() if full else incremental_periods(),
             requested_by=ctx.actor if getattr(ctx.actor, "pk", None) else None,
         )
         audit_record(

@@ -11,4 +11,4 @@ def run_refresh(refresh_id: str) -> int:
     from silvercare.indicators.services import figures_refresh
 
     refresh = Refresh.objects.get(pk=refresh_id)
-    return figures_refresh(kind=refresh.kind, periods=refresh.periods, refresh=refresh).figures
+    return figures_refresh(kind=refresh.kind, codes=refresh.periods, refresh=refresh).figures

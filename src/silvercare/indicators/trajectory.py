@@ -29,6 +29,10 @@ class Trajectory:
     course: str
     projected: float | None  # the figure the line reaches at the end of the target year
 
+    @property
+    def course_label(self) -> str:
+        return str(Course(self.course).label)
+
 
 def _months(day: dt.date) -> float:
     return day.year * 12 + day.month - 1 + (day.day - 1) / 31

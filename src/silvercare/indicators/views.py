@@ -13,26 +13,33 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from silvercare.accounts.roles import Perm
 from silvercare.accounts.scoping import actor_has_perm
+from silvercare.common import periods
 from silvercare.common.errors import DomainError, NotFound
 from silvercare.common.request import audit_ctx
 from silvercare.common.spreadsheets import Sheet, safe_text, xlsx_bytes
-from silvercare.indicators import open_data, selectors, services
-from silvercare.indicators.definitions import Indicator, indicator, indicators, region_level
-from silvercare.regions.choices import PREFIX_LENGTH
+from silvercare.indicators import open_data, report, selectors, services
+from silvercare.indicators.definitions import indicator, indicators
 from silvercare.regions.selectors import region_names
 
 
 def _where(request: HttpRequest) -> tuple[str, str]:
-    """The region and month asked for (defaults: the reader's home area, the latest month);
-    404 outside the reader's areas or for a malformed month."""
+    """The region and period asked for (defaults: the reader's home area, the latest month
+    or the latest period of the ``kind`` asked for); 404 outside the reader's areas or for a
+    malformed period."""
     if not selectors.may_view(request.user):
         raise Http404
     region = request.GET.get("region") or selectors.home_region(request.user) or ""
-    period = request.GET.get("period") or selectors.latest_period()
+    period = request.GET.get("period") or ""
+    if not period:
+        kind = request.GET.get("kind") or "month"
+        if kind not in periods.KINDS:
+            raise Http404
+        period = selectors.latest_period(kind)
     try:
         services.period_bounds(period)
         return selectors.region_for(request.user, region), period
@@ -40,60 +47,60 @@ def _where(request: HttpRequest) -> tuple[str, str]:
         raise Http404 from None
 
 
-def _trail(actor: Any, code: str) -> list[tuple[str, str]]:
-    """(code, name) of the region and the regions above it the reader may open."""
-    level = region_level(code)
-    codes = [code[: PREFIX_LENGTH[lv]].ljust(12, "0") for lv in range(2, level + 1)]
-    codes = [c for c in codes if selectors.may_view(actor, c)]
-    names = region_names(codes)
-    return [(c, names.get(c, c)) for c in codes]
-
-
-def shown(ind: Indicator, value: float | None) -> str:
-    """A figure as the dashboard writes it: a percentage to one decimal, a count whole."""
-    if value is None:
-        return "—"
-    if ind.unit == "percent":
-        return f"{value:.1f}%"
-    return f"{value:,.0f}"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+KIND_NAMES = {
+    "day": gettext_lazy("Day"),
+    "month": gettext_lazy("Month"),
+    "quarter": gettext_lazy("Quarter"),
+    "year": gettext_lazy("Year"),
+}
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     region, period = _where(request)
-    cards = selectors.dashboard(actor=request.user, region_code=region, period=period)
-    child_codes = sorted({f.region_code for card in cards for f in card.children})
-    names = region_names(child_codes)
-    trail = _trail(request.user, region)
-    values = {
-        (card.indicator.code, f.region_code): f.value for card in cards for f in card.children
-    }
-    matrix = [
-        (
-            code,
-            names.get(code, code),
-            [shown(c.indicator, values.get((c.indicator.code, code))) for c in cards],
-        )
-        for code in child_codes
-    ]
-    for card in cards:
-        card.shown = shown(card.indicator, card.figure.value if card.figure else None)
-        card.trend_shown = [(p, shown(card.indicator, v)) for p, v in card.trend]
+    kind = selectors.period_kind(period)
+    shown = report.view(actor=request.user, region_code=region, period=period)
     return render(
         request,
         "indicators/home.html",
         {
-            "cards": cards,
+            "report": shown,
+            "cards": shown.cards,
             "region": region,
-            "region_name": trail[-1][1] if trail else region,
-            "trail": trail[:-1],
+            "region_name": shown.region_name,
+            "trail": shown.trail,
             "period": period,
-            "periods": services.recent_periods(services.FULL_MONTHS)[::-1],
-            "matrix": matrix,
+            "kind": kind,
+            "kinds": [(k, KIND_NAMES[k]) for k in periods.KINDS],
+            "periods": selectors.period_choices(kind),
+            "matrix": shown.matrix,
             "refresh": selectors.refresh_latest(),
             "may_refresh": actor_has_perm(request.user, Perm.INDICATORS_MANAGE),
         },
     )
+
+
+@login_required
+def report_pdf(request: HttpRequest) -> HttpResponse:
+    """The dashboard of a region and period as the analysis report, in PDF."""
+    region, period = _where(request)
+    shown = report.view(actor=request.user, region_code=region, period=period)
+    response = HttpResponse(report.analysis_pdf(shown), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="indicators-{region}-{period}.pdf"'
+    return response
+
+
+@login_required
+def report_xlsx(request: HttpRequest) -> HttpResponse:
+    """The analysis report of a region and period as a workbook."""
+    region, period = _where(request)
+    shown = report.view(actor=request.user, region_code=region, period=period)
+    response = HttpResponse(report.analysis_xlsx(shown), content_type=XLSX)
+    response["Content-Disposition"] = (
+        f'attachment; filename="indicators-report-{region}-{period}.xlsx"'
+    )
+    return response
 
 
 @login_required
@@ -145,9 +152,7 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
             ]
         )
     content = xlsx_bytes([Sheet(title=period, rows=rows)])
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="indicators-{region}-{period}.xlsx"'
     return response
 

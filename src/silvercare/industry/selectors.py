@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -31,6 +31,9 @@ from silvercare.industry.models import (
     officer_prefixes,
 )
 from silvercare.regions.models import Region
+
+if TYPE_CHECKING:
+    from silvercare.regions.selectors import BoundingBox
 
 #: ``kinds`` value of ``inspection_targets`` that selects enterprises rather than facilities.
 ENTERPRISE_KIND = "enterprise"
@@ -146,6 +149,44 @@ def facility_search(
 def facility_counts(actor: Any) -> dict[str, int]:
     rows = facilities_visible(actor).values("kind").annotate(n=Count("pk"))
     return {row["kind"]: row["n"] for row in rows}
+
+
+def facility_positions(
+    *,
+    prefix: str,
+    near: BoundingBox | None = None,
+    exclude_kinds: Iterable[str] = (),
+    on: dt.date | None = None,
+) -> list[dict[str, Any]]:
+    """Plain data for maps: the facilities open on ``on`` (active, opened by then or with no
+    opening date) with a position, in the areas whose codes start with ``prefix`` or inside
+    the box ``near`` — name, kind, area code, lat, lon; nothing about operators, addresses
+    or people. Not scoped to an actor: the caller has checked that the reader may see the
+    area (the indicators map does with ``indicators.selectors.region_for``). One query."""
+    day = on or timezone.localdate()
+    where = Q(region__code__startswith=prefix)
+    if near is not None:
+        where |= Q(
+            latitude__gte=near.min_lat,
+            latitude__lte=near.max_lat,
+            longitude__gte=near.min_lon,
+            longitude__lte=near.max_lon,
+        )
+    rows = (
+        Facility.objects.filter(
+            where,
+            Q(opened_on__lte=day) | Q(opened_on__isnull=True),
+            active=True,
+            latitude__isnull=False,
+            longitude__isnull=False,
+        )
+        .exclude(kind__in=list(exclude_kinds))
+        .order_by("region_id", "kind", "name", "pk")
+        .values_list("name", "kind", "region_id", "latitude", "longitude")
+    )
+    return [
+        {"name": n, "kind": k, "region": r, "lat": lat, "lon": lon} for n, k, r, lat, lon in rows
+    ]
 
 
 def categories() -> QuerySet[IndustryCategory]:
@@ -459,3 +500,44 @@ def enterprise_facts(*, until: dt.date) -> dict[str, dict[str, int]]:
         .annotate(n=Count("id"), above=Count("id", filter=Q(above_designated_size=True)))
     )
     return {r["region_id"]: {"enterprises": r["n"], "above_size": r["above"]} for r in rows}
+
+
+def report_facts(*, start: dt.date, end: dt.date) -> dict[str, dict[str, int]]:
+    """Per area code (the filer's): for every report period whose deadline fell in
+    [start, end) and has passed, the reports due — one per filer active now that the form
+    asks — and those filed by the deadline, for the indicators."""
+    zone = timezone.get_current_timezone()
+    facts: dict[str, dict[str, int]] = {}
+
+    def add(region: str, key: str, n: int) -> None:
+        out = facts.setdefault(region, {"reports_due": 0, "reports_on_time": 0})
+        out[key] += n
+
+    today = timezone.localdate()
+    periods = ReportPeriod.objects.filter(
+        deadline__gte=start, deadline__lt=min(end, today)
+    ).select_related("form")
+    for period in periods:
+        form = period.form
+        filers: Any
+        if form.filer == Filer.ENTERPRISE:
+            filers, link = Enterprise.objects.filter(active=True), "enterprise__in"
+        else:
+            filers = Facility.objects.filter(active=True)
+            if form.facility_kinds:
+                filers = filers.filter(kind__in=form.facility_kinds)
+            link = "facility__in"
+        for row in filers.values("region_id").annotate(n=Count("id")):
+            add(row["region_id"], "reports_due", row["n"])
+        deadline_end = dt.datetime.combine(
+            period.deadline + dt.timedelta(days=1), dt.time.min, tzinfo=zone
+        )
+        on_time = (
+            Report.objects.filter(period=period, submitted_at__lt=deadline_end, **{link: filers})
+            .exclude(status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED])
+            .values("region_id")
+            .annotate(n=Count("id"))
+        )
+        for row in on_time:
+            add(row["region_id"], "reports_on_time", row["n"])
+    return facts

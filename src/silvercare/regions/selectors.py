@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -94,6 +95,20 @@ def communities_near(*, lat: float, lon: float, metres: float) -> list[tuple[Reg
         if distance <= metres:
             found.append((region, distance))
     return sorted(found, key=lambda pair: pair[1])
+
+
+def community_positions(*, prefix: str) -> list[dict[str, Any]]:
+    """The communities (level 5) whose codes start with ``prefix``, in code order: code, name,
+    the street's name, and the centre (lat, lon; None where none is recorded). One query."""
+    rows = (
+        Region.objects.filter(level=5, code__startswith=prefix)
+        .order_by("code")
+        .values_list("code", "name", "parent__name", "latitude", "longitude")
+    )
+    return [
+        {"code": code, "name": name, "street": street or "", "lat": lat, "lon": lon}
+        for code, name, street, lat, lon in rows
+    ]
 
 
 def region_codes(*, level: int, under: str = "") -> list[str]:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from silvercare.accounts.roles import Perm
 from silvercare.common.errors import NotFound
-from silvercare.rental.choices import LeaseStatus, UnitState
+from silvercare.rental.choices import LeaseStatus, PointKind, UnitState
 from silvercare.rental.models import (
     Incident,
     Lease,
@@ -58,6 +58,25 @@ def point_get_for(*, actor: Any, point_id: Any, perm: str = Perm.RENTAL_VIEW) ->
     if found is None:
         raise NotFound()
     return found
+
+
+def point_positions(*, prefix: str) -> list[dict[str, Any]]:
+    """Plain data for maps: the open rental points (warehouses left out: nobody visits
+    them) with a position in the areas whose codes start with ``prefix`` — name, lat, lon;
+    no operator or phone. Not scoped to an actor: the caller has checked the area (the
+    indicators map). One query."""
+    rows = (
+        RentalPoint.objects.filter(
+            region__code__startswith=prefix,
+            active=True,
+            latitude__isnull=False,
+            longitude__isnull=False,
+        )
+        .exclude(kind=PointKind.WAREHOUSE)
+        .order_by("region_id", "name", "pk")
+        .values_list("name", "latitude", "longitude")
+    )
+    return [{"name": n, "lat": lat, "lon": lon} for n, lat, lon in rows]
 
 
 def point_stock(point: RentalPoint) -> list[dict[str, Any]]:
@@ -357,3 +376,15 @@ def lease_held_by(*, elder_id: Any, lease_id: Any) -> Lease:
     if found is None:
         raise NotFound()
     return found
+
+
+def lease_facts(*, until: dt.date) -> dict[str, dict[str, int]]:
+    """Per area (the lease's: its rental point's): the units on lease at the end of
+    ``until`` — started by then and not yet ended — for the indicators."""
+    rows = (
+        Lease.objects.filter(starts_on__lte=until)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=until))
+        .values("region_id")
+        .annotate(n=Count("id"))
+    )
+    return {r["region_id"]: {"on_lease": r["n"]} for r in rows}

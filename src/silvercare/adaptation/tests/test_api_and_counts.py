@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from silvercare.adaptation import services
 from silvercare.adaptation.checklist import checklist
-from silvercare.adaptation.selectors import adaptation_counts
+from silvercare.adaptation.selectors import adaptation_counts, adapted_facts
 from silvercare.audit.services import AuditContext
 from silvercare.common.testing import (
     COMMUNITY_A1,
@@ -214,6 +214,13 @@ def test_counts_per_region_and_month(
         (month, 3),
     ]
     assert adaptation_counts("440303", today, today)[0].opened == 0
+    # The indicators' cumulative households: one per accepted case's home, none before.
+    adapted = adapted_facts(until=today)
+    assert {code: f["households"] for code, f in adapted.items()} == {
+        elder.region_id: 1,
+        elder_b.region_id: 1,
+    }
+    assert adapted_facts(until=today - dt.timedelta(days=1)) == {}
     # The officers' page and the API, each inside the reader's scope.
     page = client_for(officer).get("/adaptation/counts/")
     assert page.status_code == 200

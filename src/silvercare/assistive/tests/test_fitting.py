@@ -166,3 +166,26 @@ def test_fitting_through_the_page_and_api(elder: Any, consultant: Any, make_list
         {"outcome": "adjusted"},
         content_type="application/json",
     ).status_code in (404, 422)
+
+
+def test_the_indicators_count_disabled_elders_fitted_with_a_device(
+    elder: Any, worker: Any, consultant: Any, make_listed: Any
+) -> None:
+    from silvercare.assistive.selectors import fitted_elder_ids
+    from silvercare.elders.models import Elder
+    from silvercare.elders.selectors import disabled_facts
+
+    product = make_listed()
+    disabled_unfitted = make_elder(worker, elder.region_id)
+    intact_fitted = make_elder(worker, elder.region_id)
+    Elder.objects.filter(pk__in=[elder.pk, disabled_unfitted.pk]).update(ability_level=3)
+    Elder.objects.filter(pk=intact_fitted.pk).update(ability_level=0)
+    for fitted in (elder, intact_fitted):
+        services.fitting_record(ctx=ctx(consultant), elder=fitted, values=fitting_values(product))
+    today = timezone.localdate()
+    facts = disabled_facts(until=today, with_ids=fitted_elder_ids(until=today))
+    assert facts == {elder.region_id: {"disabled": 2, "disabled_with": 1}}
+    yesterday = today - dt.timedelta(days=1)
+    assert disabled_facts(until=today, with_ids=fitted_elder_ids(until=yesterday)) == {
+        elder.region_id: {"disabled": 2, "disabled_with": 0}
+    }

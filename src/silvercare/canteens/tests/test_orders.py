@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from silvercare.audit.services import AuditContext
 from silvercare.canteens import error_codes as codes
-from silvercare.canteens import services
+from silvercare.canteens import selectors, services
 from silvercare.canteens.models import Menu
 from silvercare.common.errors import DomainError
 from silvercare.common.testing import COMMUNITY_B1, id_number
@@ -182,6 +182,11 @@ def test_pickup_by_card_and_qr_served_once_wrong_or_reused_refused(
                 services.meal_serve(ctx=actx, canteen=canteen, code=reused)
             assert again.value.code == codes.ALREADY_SERVED
             assert "11:40" in str(again.value.message)
+    # The indicators count the two meals served that day in the elders' community.
+    served_facts = selectors.meal_facts(start=day, end=day + dt.timedelta(days=1))
+    assert served_facts[a.region_id] == {"served": 2}
+    next_day = day + dt.timedelta(days=1)
+    assert selectors.meal_facts(start=next_day, end=next_day + dt.timedelta(days=1)) == {}
     assert {r.status for r in Reservation.objects.filter(pk__in=by_card.reservation_ids)} == {
         "committed"
     }

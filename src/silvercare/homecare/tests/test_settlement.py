@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from silvercare.audit.services import AuditContext
 from silvercare.common.testing import client_for
-from silvercare.homecare import services
+from silvercare.homecare import selectors, services
 from silvercare.homecare.models import Visit
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +63,12 @@ def test_settlement_totals_hold_flagged_visits_until_approved(
     )
     assert (good.held, flagged.held) == (False, True)
     month = timezone.localdate().replace(day=1)
+    next_month = (month + dt.timedelta(days=32)).replace(day=1)
+
+    def facts() -> dict[str, int]:
+        return selectors.visit_facts(start=month, end=next_month)[elder.region_id]
+
+    assert facts() == {"completed": 2, "verified": 1}  # what the indicators count
     api = client_for(admin)
     body = {"provider_id": str(provider.pk), "month": month.isoformat()}
     first = api.post("/api/v1/care/settlement/deliver", body, content_type="application/json")
@@ -88,6 +94,7 @@ def test_settlement_totals_hold_flagged_visits_until_approved(
     assert claim.total_fen == 6400  # the held visit is not claimed
     # The supervisor approves the flagged visit: it is delivered and joins the claim.
     services.visit_flags_approve(ctx=AuditContext(actor=officer), visit=flagged)
+    assert facts() == {"completed": 2, "verified": 2}
     api.post("/api/v1/care/settlement/deliver", body, content_type="application/json")
     officer_api.post("/api/v1/care/settlement/claims", body, content_type="application/json")
     claim.refresh_from_db()

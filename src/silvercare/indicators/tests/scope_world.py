@@ -16,6 +16,8 @@ PROBES = (
     f"/indicators/?region={STREET_A}",
     "/indicators/indicators.xlsx?region=440304000000",
     "/api/v1/indicators/figures?region=440304000000",
+    "/indicators/map/?region=440304000000",
+    f"/indicators/map/?region={STREET_A}",
 )
 
 

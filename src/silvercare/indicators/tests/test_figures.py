@@ -15,6 +15,7 @@ from django.utils import timezone
 from silvercare.alerts.models import Alert
 from silvercare.alerts.services import alert_raise
 from silvercare.audit.services import AuditContext
+from silvercare.common import periods
 from silvercare.common.testing import (
     COMMUNITY_A1,
     COMMUNITY_A2,
@@ -75,7 +76,7 @@ def figure(indicator: str, region: str, period: str | None = None) -> Figure:
     return Figure.objects.get(
         indicator=indicator,
         region_code=region,
-        period=period or services.period_of(timezone.localdate()),
+        period=period or periods.code_of("month", timezone.localdate()),
     )
 
 
@@ -143,31 +144,35 @@ def test_alerts_and_assessments_count_people_not_rows(officer: Any, worker: Any)
     services.figures_refresh()
     acknowledged = figure("alerts_acknowledged_60s", STREET_A)
     assert (acknowledged.numerator, acknowledged.denominator) == (2, 4)
+    # The median of the three acknowledged (30, 59, 61 s), pooled up to the district.
+    for area in (STREET_A, FUTIAN):
+        median = figure("ack_median_seconds", area)
+        assert (median.numerator, median.value) == (3, pytest.approx(59.0, abs=0.01))
     assessed = figure("assessed_12_months", FUTIAN)
     assert (assessed.numerator, assessed.denominator) == (0, 4)
 
 
 def test_a_month_is_replaced_whole_and_malformed_months_are_refused(city: dict[str, Any]) -> None:
-    this_month = services.period_of(timezone.localdate())
+    this_month = periods.code_of("month", timezone.localdate())
     services.figures_refresh()
     first = Figure.objects.filter(period=this_month).count()
     Facility.objects.filter(kind="centre").delete()
     services.figures_refresh()
     assert Figure.objects.filter(period=this_month).count() == first
     assert figure("centre_coverage", FUTIAN).numerator == 0
-    with pytest.raises(ValueError, match="YYYY-MM"):
-        services.figures_refresh(periods=["2026-13x"])
+    with pytest.raises(ValueError, match="names no day, month"):
+        services.figures_refresh(codes=["2026-13x"])
     refresh = services.figures_refresh(kind=Refresh.Kind.FULL)
-    assert (refresh.state, len(refresh.periods), refresh.done_periods) == ("done", 24, 24)
+    assert (refresh.state, len(refresh.periods), refresh.done_periods) == ("done", 49, 49)
     # A facility opened this month is absent from last year's figures.
-    a_year_ago = services.recent_periods(13)[0]
+    a_year_ago = periods.recent("month", 13, timezone.localdate())[0]
     assert not Figure.objects.filter(period=a_year_ago, indicator="nursing_bed_share").exists()
 
 
 def test_dashboards_api_and_export_stay_in_the_readers_area(city: dict[str, Any]) -> None:
     services.figures_refresh()
     luohu = make_user("civil_affairs", LUOHU, "ind_luohu_officer")
-    period = services.period_of(timezone.localdate())
+    period = periods.code_of("month", timezone.localdate())
     client = client_for(luohu)
 
     own = client.get(reverse("indicators:home"))
@@ -206,5 +211,51 @@ def test_only_officers_who_manage_ask_for_a_recomputation(
         response = client.post(reverse("indicators:refresh"), {"next": "https://evil.example/"})
     assert response["Location"] == reverse("indicators:home")  # no redirect off the site
     refresh = Refresh.objects.get()
-    assert (refresh.kind, refresh.state, refresh.done_periods) == ("full", "done", 24)
+    assert (refresh.kind, refresh.state, refresh.done_periods) == ("full", "done", 49)
     assert refresh.requested_by == city["officer"]
+
+
+def test_days_months_quarters_and_years_equal_a_direct_count(officer: Any, worker: Any) -> None:
+    elder = make_elder(worker, COMMUNITY_A1)
+    now = timezone.now()
+    raised = [now - dt.timedelta(days=d, minutes=5) for d in (0, 3, 40, 100, 400)]
+    for moment in raised:
+        alert_raise(
+            elder_id=elder.pk,
+            kind="sos",
+            severity="critical",
+            occurred_at=moment,
+            reason="sos_pressed",
+            params={},
+            source="test",
+        )
+        Alert.objects.filter(elder_id=elder.pk, acknowledged_at__isnull=True).update(
+            acknowledged_at=moment + dt.timedelta(seconds=10), status="resolved"
+        )
+    assert Alert.objects.count() == len(raised)
+    refresh = services.figures_refresh(kind=Refresh.Kind.FULL)
+    kinds = {periods.kind_of(code) for code in refresh.periods}
+    assert kinds == {"day", "month", "quarter", "year"}
+    for code in refresh.periods:
+        start, end = periods.bounds(code)
+        local = [timezone.localtime(m).date() for m in raised]
+        direct = sum(1 for day in local if start <= day < end)
+        found = Figure.objects.filter(
+            indicator="alerts_acknowledged_60s", region_code=STREET_A, period=code
+        ).first()
+        assert (found.denominator if found else 0) == direct, code
+    # The incremental refresh recomputes the day, month, quarter and year of today and
+    # yesterday only.
+    incremental = services.figures_refresh()
+    today = timezone.localdate()
+    assert periods.code_of("day", today) in incremental.periods
+    assert periods.code_of("quarter", today) in incremental.periods
+    assert len(incremental.periods) <= 8
+
+
+def test_a_province_wide_reader_opens_on_a_city_even_before_any_figure(regions: None) -> None:
+    province = make_user("civil_affairs", "440000000000", "ind_province_officer")
+    page = client_for(province).get(reverse("indicators:home"))
+    assert page.status_code == 200
+    first_city = region_codes(level=2, under="44")[0]
+    assert f'name="region" value="{first_city}"' in page.content.decode()

@@ -44,6 +44,8 @@ def build(worker: Any, elder: Any) -> dict[str, str]:
         kind="institution",
         name="绝密颐养院",
         region_code=STREET_A,
+        latitude=22.552,  # on the indicators map of street A
+        longitude=114.092,
         operator=enterprise,
         beds=50,
         nursing_beds=30,

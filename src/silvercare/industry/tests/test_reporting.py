@@ -311,6 +311,25 @@ def test_reminders_once_per_stage_and_late_missing_lists(
         ]
 
 
+def test_reports_on_time_as_the_indicators_count_them(
+    member: Any, enterprise: Any, luohu_enterprise: Any
+) -> None:
+    period = services.period_get_or_open(form=_form(), code="2026Q1")
+    april = (dt.date(2026, 4, 1), dt.date(2026, 5, 1))
+    with time_machine.travel(dt.datetime(2026, 4, 10, 9, tzinfo=dt.UTC)):
+        _submitted(member, enterprise)  # before the deadline of 15 April
+        assert selectors.report_facts(start=april[0], end=april[1]) == {}  # not yet due
+    with time_machine.travel(dt.datetime(2026, 4, 20, 9, tzinfo=dt.UTC)):
+        facts = selectors.report_facts(start=april[0], end=april[1])
+        assert facts == {
+            enterprise.region_id: {"reports_due": 1, "reports_on_time": 1},
+            luohu_enterprise.region_id: {"reports_due": 1, "reports_on_time": 0},
+        }
+        # March holds no deadline of this form.
+        assert selectors.report_facts(start=dt.date(2026, 3, 1), end=april[0]) == {}
+    assert period.deadline == dt.date(2026, 4, 15)
+
+
 def test_reminder_command(enterprise: Any) -> None:
     from django.core.management import call_command
 

@@ -11,7 +11,7 @@ import time_machine
 from django.utils import timezone
 
 from silvercare.common.errors import DomainError
-from silvercare.rental import services
+from silvercare.rental import selectors, services
 from silvercare.rental.models import Lease, LeaseMonth, UnitEvent
 from silvercare.rental.tests.conftest import make_product, record_fitting
 
@@ -58,6 +58,10 @@ def test_statements_bill_each_month_once_and_stop_on_early_return(
         # holds of the other four months go back to the budget.
         returned = services.lease_return(ctx=ctx, lease=lease, on=dt.date(2026, 4, 20))
     assert (returned.status, returned.return_kind) == ("returned", "early")
+    # Units on lease, as the indicators count them at the end of a day.
+    on_lease = {day: selectors.lease_facts(until=dt.date(2026, 4, day)) for day in (19, 20)}
+    assert on_lease == {19: {lease.region_id: {"on_lease": 1}}, 20: {}}
+    assert selectors.lease_facts(until=dt.date(2026, 3, 9)) == {}
     months = list(LeaseMonth.objects.filter(lease=lease).values_list("month", flat=True))
     assert months == [start, dt.date(2026, 4, 10)]
     (reservation,) = _reservations(lease)
