@@ -31,11 +31,13 @@ demo: migrate
 	$(BIN)/silvercare demo --if-empty
 
 # Install, migrate the embedded SQLite database, load the demo city if it is empty, start
-# the task worker, the alert escalation loop and the web server on http://$(HOST):$(PORT).
+# the task worker, the alert escalation loop, the hourly indicator refresh and the web server
+# on http://$(HOST):$(PORT).
 run: demo
 	@echo "SilverCare: http://$(HOST):$(PORT)/  (demo logins above; Ctrl-C stops)"
 	$(BIN)/silvercare db_worker --queue-name '*' & $(BIN)/silvercare escalate & \
-	trap 'kill %1 %2' EXIT INT TERM; \
+	$(BIN)/silvercare indicators-refresh --every 3600 >/dev/null & \
+	trap 'kill %1 %2 %3' EXIT INT TERM; \
 	$(BIN)/silvercare runserver $(HOST):$(PORT)
 
 test: install-test

@@ -237,20 +237,37 @@ def acknowledgement_facts(
     *, start: dt.datetime, end: dt.datetime, within_s: int = 60
 ) -> dict[str, dict[str, Any]]:
     """Per community: alerts first raised in [start, end), how many were acknowledged within
-    ``within_s`` seconds, and the seconds each acknowledged one took (``ack_seconds``, for
-    the median), for the indicators; no elder is named."""
-    facts: dict[str, dict[str, Any]] = {}
-    rows = Alert.objects.filter(
-        first_occurred_at__gte=start, first_occurred_at__lt=end
-    ).values_list("region_code", "first_occurred_at", "acknowledged_at")
-    for region_code, raised, acknowledged in rows.iterator(chunk_size=5000):
-        out = facts.setdefault(
-            region_code, {"alerts": 0, "acknowledged_in_time": 0, "ack_seconds": []}
+    ``within_s`` seconds, and how long the acknowledged ones took as a histogram of whole
+    seconds (``ack_seconds``: {seconds: alerts}, which adds up across areas and periods, for
+    the median), for the indicators; no elder is named. Two grouped queries."""
+    from django.db import connection
+    from django.db.models import Count, F
+    from django.db.models.expressions import RawSQL
+
+    raised = Alert.objects.filter(first_occurred_at__gte=start, first_occurred_at__lt=end)
+    in_time = Q(acknowledged_at__lte=F("first_occurred_at") + dt.timedelta(seconds=within_s))
+    facts: dict[str, dict[str, Any]] = {
+        row["region_code"]: {
+            "alerts": row["n"],
+            "acknowledged_in_time": row["in_time"],
+            "ack_seconds": {},
+        }
+        for row in raised.values("region_code").annotate(
+            n=Count("id"), in_time=Count("id", filter=in_time)
         )
-        out["alerts"] += 1
-        if acknowledged is not None:
-            seconds = max(0.0, (acknowledged - raised).total_seconds())
-            out["ack_seconds"].append(seconds)
-            if seconds <= within_s:
-                out["acknowledged_in_time"] += 1
+    }
+    if connection.vendor == "postgresql":
+        took = "floor(extract(epoch from acknowledged_at - first_occurred_at))::int"
+    else:  # SQLite stores ISO text: julian days
+        took = "CAST((julianday(acknowledged_at) - julianday(first_occurred_at)) * 86400 AS INT)"
+    histogram = (
+        raised.filter(acknowledged_at__isnull=False)
+        .annotate(took=RawSQL(took, ()))  # noqa: S611 - a fixed expression, no input in it
+        .values("region_code", "took")
+        .annotate(n=Count("id"))
+    )
+    for row in histogram:
+        seconds = max(0, int(row["took"]))
+        bins = facts[row["region_code"]]["ack_seconds"]
+        bins[seconds] = bins.get(seconds, 0) + row["n"]
     return facts

@@ -34,7 +34,8 @@ class Indicator:
     definition_zh: str
     definition_en: str
     # "sum": numerator and denominator add up from areas to the regions above them;
-    # "median": the numerator fact is a list of samples, pooled, and the figure their median.
+    # "median": the numerator fact is a histogram {value: count}, pooled, and the figure its
+    # median.
     aggregate: str = "sum"
 
     @property

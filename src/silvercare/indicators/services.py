@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from django.db import transaction
 from django.utils import timezone
@@ -74,6 +73,23 @@ def operating_prefixes(today: dt.date | None = None) -> tuple[str, ...]:
     return tuple(sorted(codes))
 
 
+def histogram_median(counts: Counter[int]) -> float | None:
+    """The median of the values a histogram {value: how many} describes."""
+    total = counts.total()
+    if not total:
+        return None
+    ranks = ((total - 1) // 2, total // 2)  # 0-based ranks of the middle value(s)
+    found: list[int] = []
+    seen = 0
+    for value in sorted(counts):
+        seen += counts[value]  # this value holds the ranks below ``seen``
+        while len(found) < 2 and ranks[len(found)] < seen:
+            found.append(value)
+        if len(found) == 2:
+            break
+    return (found[0] + found[1]) / 2
+
+
 class FactCache:
     """The facts of each source for one refresh: a stock source is read once per day it
     describes, a flow source once per period."""
@@ -103,7 +119,7 @@ def compute(period: str, under: tuple[str, ...], cache: FactCache | None = None)
     for ind in indicators():
         facts = cache.get(ind.source, start, end, under)
         sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        samples: dict[str, list[float]] = defaultdict(list)
+        samples: dict[str, Counter[int]] = defaultdict(Counter)
         for code, row in facts.items():
             if not code.startswith(under):
                 continue
@@ -113,9 +129,9 @@ def compute(period: str, under: tuple[str, ...], cache: FactCache | None = None)
                 if level <= region_level(code)
             ]
             if ind.aggregate == "median":
-                pooled = row.get(ind.numerator) or []
+                pooled = row.get(ind.numerator) or {}
                 for key in keys if pooled else []:
-                    samples[key].extend(pooled)
+                    samples[key].update(pooled)
                 continue
             numerator = int(row.get(ind.numerator, 0))
             denominator = int(row.get(ind.denominator, 0)) if ind.denominator else 0
@@ -125,10 +141,10 @@ def compute(period: str, under: tuple[str, ...], cache: FactCache | None = None)
                 sums[key][0] += numerator
                 sums[key][1] += denominator
         for key, pooled in samples.items():
-            sums[key] = [len(pooled), 0]
+            sums[key] = [pooled.total(), 0]
         for region_code, (numerator, denominator) in sums.items():
             if ind.aggregate == "median":
-                value: float | None = statistics.median(samples[region_code])
+                value: float | None = histogram_median(samples[region_code])
             else:
                 value = ind.value(numerator, denominator if ind.denominator else None)
             figures.append(

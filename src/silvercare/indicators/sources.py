@@ -3,7 +3,8 @@ selectors and returns facts per area code (no person is named) for one period.
 
 A source is ``(start, end, under) -> {area code: {fact: value}}`` over the period
 [start, end) for the areas whose codes start with one of ``under``'s prefixes (other areas
-may be returned too and are ignored). A value is a count, or for a median a list of samples.
+may be returned too and are ignored). A value is a count, or for a median a histogram
+{value: count}.
 *Stock* sources (beds, registered elders, units on lease) describe the period's last day, or
 today for the current period, and depend on nothing else (``STOCK``): a refresh computes them
 once per day it needs. *Flow* sources (alerts, visits, meals, reports) count what happened in

@@ -259,3 +259,16 @@ def test_a_province_wide_reader_opens_on_a_city_even_before_any_figure(regions: 
     assert page.status_code == 200
     first_city = region_codes(level=2, under="44")[0]
     assert f'name="region" value="{first_city}"' in page.content.decode()
+
+
+def test_the_refresh_command_runs_once_or_on_a_schedule(city: dict[str, Any]) -> None:
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command("indicators_refresh", "--every", "0.01", "--count", "2", stdout=out)
+    assert out.getvalue().count("incremental refresh:") == 2
+    assert Refresh.objects.filter(state="done").count() == 2
+    call_command("indicators_refresh", "--period", "2026Q1", stdout=out)
+    assert Refresh.objects.order_by("-created_at").first().periods == ["2026Q1"]  # type: ignore[union-attr]
+    with pytest.raises(CommandError, match="names no day"):
+        call_command("indicators_refresh", "--period", "2026Q7")

@@ -57,3 +57,19 @@ def test_targets_cite_their_clause_and_bind_their_city() -> None:
     assert [t.value for t in binding] == [69] and not elsewhere
     binding, elsewhere = targets_for("nursing_bed_share", "440304000000")  # Futian, Shenzhen
     assert not binding and [t.region_name for t in elsewhere] == ["江门市"]
+
+
+def test_the_median_of_a_histogram_is_the_median_of_its_values() -> None:
+    import random
+    import statistics
+    from collections import Counter
+
+    from silvercare.indicators.services import histogram_median
+
+    assert histogram_median(Counter()) is None
+    assert histogram_median(Counter({30: 1, 59: 1, 61: 1})) == 59
+    assert histogram_median(Counter({10: 2, 40: 2})) == 25
+    rng = random.Random(7)
+    for _ in range(500):
+        values = [rng.randint(0, 30) for _ in range(rng.randint(1, 20))]
+        assert histogram_median(Counter(values)) == statistics.median(values), values
