@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
+from silvercare.common import periods
 from silvercare.common.testing import STREET_A
 
 IDS: tuple[str, ...] = ()  # nothing here is a record of one area: open data is public
@@ -16,6 +19,10 @@ PROBES = (
     f"/indicators/?region={STREET_A}",
     "/indicators/indicators.xlsx?region=440304000000",
     "/api/v1/indicators/figures?region=440304000000",
+    "/api/v1/indicators/analysis?region=440304000000",
+    f"/api/v1/indicators/map?region={STREET_A}",
+    "/indicators/report.pdf?region=440304000000",
+    f"/indicators/report.xlsx?region={STREET_A}",
     "/indicators/map/?region=440304000000",
     f"/indicators/map/?region={STREET_A}",
 )
@@ -27,7 +34,7 @@ def build(worker: Any, elder: Any) -> dict[str, str]:
     from silvercare.indicators.models import Figure
     from silvercare.indicators.services import figures_refresh
 
-    refresh = figures_refresh()
+    figures_refresh()
     MARKERS.clear()
     for figure in Figure.objects.filter(
         indicator="nursing_bed_share", region_code__in=[STREET_A, "440304000000"]
@@ -35,4 +42,4 @@ def build(worker: Any, elder: Any) -> dict[str, str]:
         MARKERS.append(f"{figure.numerator} / {figure.denominator}")
     assert MARKERS, "the industry world's institution should give street A a figure"
     # The open-data downloads are named by month (public: not checked as foreign).
-    return {"open_period": refresh.periods[-1]}
+    return {"open_period": periods.code_of("month", timezone.localdate())}

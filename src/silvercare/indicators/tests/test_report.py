@@ -125,3 +125,36 @@ def test_the_report_command_writes_both_files(jiangmen: Any, tmp_path: Any) -> N
             "--out",
             str(tmp_path),
         )
+
+
+def test_the_api_gives_the_analysis_the_map_and_the_recomputation(
+    jiangmen: Any, worker: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = client_for(jiangmen)
+    analysis = client.get("/api/v1/indicators/analysis", {"region": JIANGMEN})
+    assert analysis.status_code == 200, analysis.content
+    body = analysis.json()
+    assert body["behind"] == ["centre_coverage"]
+    line = next(x for x in body["lines"] if x["indicator"] == "centre_coverage")
+    assert (line["value"], line["previous"], line["course"]) == (49.0, 50.0, "off_track")
+    assert line["targets"][0]["value"] == 74
+    layers = client.get("/api/v1/indicators/map", {"region": PENGJIANG})
+    assert layers.status_code == 200 and "communities" in layers.json()
+    luohu = client_for(make_user("civil_affairs", "440303000000", "luohu_officer_api"))
+    for path in ("/api/v1/indicators/analysis", "/api/v1/indicators/map"):
+        assert luohu.get(path, {"region": JIANGMEN}).status_code == 404
+    assert (
+        client.get("/api/v1/indicators/analysis", {"region": JIANGMEN, "period": "x"}).status_code
+        == 404
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post("/api/v1/indicators/refresh?full=false")
+    assert started.status_code == 202, started.content
+    latest = client.get("/api/v1/indicators/refresh").json()
+    assert (latest["id"], latest["kind"], latest["state"]) == (
+        started.json()["id"],
+        "incremental",
+        "done",
+    )
+    assert client_for(worker).post("/api/v1/indicators/refresh").status_code == 403
