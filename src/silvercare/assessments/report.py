@@ -17,7 +17,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -25,6 +24,7 @@ from django.utils.safestring import mark_safe
 from silvercare.assessments.choices import Status
 from silvercare.assessments.instruments import APPENDIX_A, get_instrument
 from silvercare.assessments.models import Assessment
+from silvercare.common.pdf import html_to_pdf
 
 GBT = "gbt42195-2022"
 TEMPLATE = "assessments/report.html"
@@ -305,19 +305,6 @@ def assessment_report_pdf(assessment: Assessment, *, full_birth_date: bool = Fal
         ValueError: the assessment has no result (booked, in progress, cancelled) or does
             not use GB/T 42195-2022.
     """
-    import weasyprint  # heavy (Pango, fonts): imported only when a report is rendered
-
     _check(assessment)
     html = render_to_string(TEMPLATE, report_context(assessment, full_birth_date=full_birth_date))
-    # Everything is inline; refuse any URL so that nothing outside the process is read.
-    document = weasyprint.HTML(
-        string=html,
-        base_url=str(settings.BASE_DIR),
-        url_fetcher=weasyprint.URLFetcher(allowed_protocols=()),
-    )
-    pdf: bytes = document.write_pdf(
-        pdf_identifier=f"silvercare-assessment-{assessment.number}".encode(),
-        uncompressed_pdf=False,
-        pdf_tags=True,
-    )
-    return pdf
+    return html_to_pdf(html, identifier=f"silvercare-assessment-{assessment.number}")

@@ -9,7 +9,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import escape
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from silvercare.common import periods
+from silvercare.common.pdf import html_to_pdf
 from silvercare.common.spreadsheets import Sheet, xlsx_bytes
 from silvercare.indicators import selectors
 from silvercare.indicators.definitions import Indicator, region_level
@@ -162,19 +162,8 @@ def _printed() -> str:
 
 def analysis_pdf(report: View) -> bytes:
     """The analysis report of a region and period as a PDF (Noto CJK, charts inline)."""
-    import weasyprint  # heavy (Pango, fonts): imported only when a report is rendered
-
     html = render_to_string(PDF_TEMPLATE, {"report": report, "printed": _printed()})
-    document = weasyprint.HTML(
-        string=html,
-        base_url=str(settings.BASE_DIR),
-        url_fetcher=weasyprint.URLFetcher(allowed_protocols=()),
-    )
-    pdf: bytes = document.write_pdf(
-        pdf_identifier=f"silvercare-indicators-{report.region}-{report.period}".encode(),
-        pdf_tags=True,
-    )
-    return pdf
+    return html_to_pdf(html, identifier=f"silvercare-indicators-{report.region}-{report.period}")
 
 
 def analysis_xlsx(report: View) -> bytes:

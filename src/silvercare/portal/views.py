@@ -9,7 +9,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from silvercare.accounts.roles import Perm
 from silvercare.accounts.scoping import actor_has_perm
 from silvercare.common.errors import DomainError, NotFound
+from silvercare.common.pdf import html_to_pdf
 from silvercare.common.request import audit_ctx, client_ip
 from silvercare.portal import selectors, services
 from silvercare.portal.forms import CodeForm, PhoneForm, RatingForm
@@ -215,16 +215,10 @@ def data_json(request: HttpRequest, elder_id: uuid.UUID) -> HttpResponse:
 @_portal_user
 @require_GET
 def data_pdf(request: HttpRequest, elder_id: uuid.UUID) -> HttpResponse:
-    import weasyprint  # heavy: imported only when a download is made
 
     pe, data = _own_data(request, elder_id, "pdf")
     html = render_to_string("portal/data_pdf.html", {"pe": pe, "d": data}, request=request)
-    pdf = weasyprint.HTML(
-        string=html,
-        base_url=str(settings.BASE_DIR),
-        url_fetcher=weasyprint.URLFetcher(allowed_protocols=()),
-    ).write_pdf(pdf_tags=True)
-    response = HttpResponse(pdf, content_type="application/pdf")
+    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="my-data.pdf"'
     return response
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from silvercare.audit.models import AuditAction
 from silvercare.audit.services import AuditContext, audit_record
+from silvercare.common.pdf import html_to_pdf
 from silvercare.common.spreadsheets import Sheet, xlsx_bytes
 from silvercare.subsidies.choices import DeliveryKind
 from silvercare.subsidies.explain import yuan, yuan_exact
@@ -98,7 +98,6 @@ def claim_xlsx(*, ctx: AuditContext, claim: Claim) -> bytes:
 def claim_pdf(claim: Claim) -> bytes:
     """The claim's summary: totals per programme and kind of entry, whether it reconciles,
     and who prepared, approved and settled it. Noto CJK, like the assessment report."""
-    import weasyprint  # heavy (Pango, fonts): imported only when a summary is rendered
 
     rows = claim_by_programme(claim)
     html = render_to_string(
@@ -110,12 +109,4 @@ def claim_pdf(claim: Claim) -> bytes:
             "printed": _when(timezone.now()),
         },
     )
-    document = weasyprint.HTML(
-        string=html,
-        base_url=str(settings.BASE_DIR),
-        url_fetcher=weasyprint.URLFetcher(allowed_protocols=()),
-    )
-    pdf: bytes = document.write_pdf(
-        pdf_identifier=f"silvercare-claim-{claim.pk}".encode(), pdf_tags=True
-    )
-    return pdf
+    return html_to_pdf(html, identifier=f"silvercare-claim-{claim.pk}")
