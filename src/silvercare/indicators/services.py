@@ -129,9 +129,9 @@ def compute(period: str, under: tuple[str, ...], cache: FactCache | None = None)
                 if level <= region_level(code)
             ]
             if ind.aggregate == "median":
-                pooled = row.get(ind.numerator) or {}
-                for key in keys if pooled else []:
-                    samples[key].update(pooled)
+                if pooled := row.get(ind.numerator):
+                    for key in keys:
+                        samples[key].update(pooled)
                 continue
             numerator = int(row.get(ind.numerator, 0))
             denominator = int(row.get(ind.denominator, 0)) if ind.denominator else 0
