@@ -3,7 +3,9 @@ Idempotent: rows that exist (by region code, username, ID number) are left as th
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -124,6 +126,7 @@ def demo_build(*, elders: int = 10_000, progress: Progress | None = None) -> dic
             )
         with transaction.atomic():
             Elder.objects.bulk_create(rows, batch_size=batch)
+            _registered_earlier(rows, start)
             Contact.objects.bulk_create(contacts, batch_size=batch)
             ConsentEvent.objects.bulk_create(consents, batch_size=batch)
             audit_record_many(ctx=ctx, events=events)
@@ -176,3 +179,15 @@ def demo_build(*, elders: int = 10_000, progress: Progress | None = None) -> dic
         "assessments_created": assessed,
         "subsidy_claims_created": subsidies.get("claims", 0),
     }
+
+
+def _registered_earlier(rows: list[Elder], start: int) -> None:
+    """Spread the demo elders' registration over the 16–50 months before today (before the
+    demo's assessments, which go back 450 days), so the indicators have a history: one
+    update per month of registration."""
+    now = timezone.now()
+    by_month: dict[int, list[Any]] = {}
+    for n, elder in enumerate(rows, start=start):
+        by_month.setdefault(16 + (n * 7) % 35, []).append(elder.pk)
+    for months, ids in by_month.items():
+        Elder.objects.filter(pk__in=ids).update(created_at=now - dt.timedelta(days=30 * months))

@@ -130,6 +130,7 @@ def seed_demo() -> dict[str, int]:
     district_officer = _district_officer()
     with transaction.atomic():
         enterprises = _enterprises(rng, streets)
+        _registered_earlier(rng, enterprises)
         _tiers(rng, enterprises)
         facilities = _facilities(rng, streets, enterprises)
         if "enterprise" in users:
@@ -143,6 +144,15 @@ def seed_demo() -> dict[str, int]:
         "reports": reports,
         "projects": projects,
     }
+
+
+def _registered_earlier(rng: random.Random, enterprises: list[Enterprise]) -> None:
+    """Registration dates over the six years before today, 15 % of them in the last two, so
+    the indicators have a history (the registry records when each was registered)."""
+    now = timezone.now()
+    for enterprise in enterprises:
+        days = rng.randint(0, 730) if rng.random() < 0.15 else rng.randint(731, 2190)
+        Enterprise.objects.filter(pk=enterprise.pk).update(created_at=now - dt.timedelta(days=days))
 
 
 def _district_officer() -> Any:
@@ -224,7 +234,14 @@ def _facilities(
     rng: random.Random, streets: list[Any], enterprises: list[Enterprise]
 ) -> list[Facility]:
     operators = [e for e in enterprises if "care" in e.sectors or "health" in e.sectors]
+    from silvercare.regions.models import Region
+
     operators = [enterprises[0], *operators]
+    communities: dict[str, list[Any]] = {}
+    for community in Region.objects.filter(level=5, code__startswith="4403", is_demo=True).order_by(
+        "code"
+    ):
+        communities.setdefault(community.code[:9], []).append(community)
     rows = []
     for index, street in enumerate(streets):
         lat, lon = street.latitude or 22.54, street.longitude or 114.05
@@ -274,12 +291,18 @@ def _facilities(
             medical_care=rng.random() < 0.5,
             capacity=rng.choice([40, 60, 80]),
         )
-        add(
-            FacilityKind.DAY_CARE,
-            f"{base}日间照料中心",
-            ownership=Ownership.PUBLIC_PRIVATE,
-            capacity=rng.choice([20, 30, 40]),
-        )
+        # Day-care centres are community places: about three communities in five have one.
+        for community in communities.get(street.code[:9], []):
+            if rng.random() < 0.6:
+                add(
+                    FacilityKind.DAY_CARE,
+                    f"{community.name.removesuffix('社区')}社区日间照料中心",
+                    street=community,
+                    lat=community.latitude or lat,
+                    lon=community.longitude or lon,
+                    ownership=Ownership.PUBLIC_PRIVATE,
+                    capacity=rng.choice([20, 30, 40]),
+                )
         for n in range(2):
             add(
                 FacilityKind.STATION,
