@@ -83,12 +83,7 @@ def canteen_positions(*, prefix: str, near: BoundingBox | None = None) -> list[d
     indicators map). One query."""
     where = Q(region__code__startswith=prefix)
     if near is not None:
-        where |= Q(
-            latitude__gte=near.min_lat,
-            latitude__lte=near.max_lat,
-            longitude__gte=near.min_lon,
-            longitude__lte=near.max_lon,
-        )
+        where |= near.q()
     rows = (
         Canteen.objects.filter(where, active=True, latitude__isnull=False, longitude__isnull=False)
         .order_by("region_id", "name", "pk")

@@ -167,16 +167,7 @@ def elders_near(*, actor: Any, lat: float, lon: float, metres: float) -> list[tu
     from three points would give the coordinates back."""
     box = bounding_box(lat, lon, metres)
     candidates = (
-        Elder.objects.visible_to(actor, Perm.ELDERS_VIEW)
-        .filter(
-            Q(
-                latitude__gte=box.min_lat,
-                latitude__lte=box.max_lat,
-                longitude__gte=box.min_lon,
-                longitude__lte=box.max_lon,
-            )
-        )
-        .select_related("region")
+        Elder.objects.visible_to(actor, Perm.ELDERS_VIEW).filter(box.q()).select_related("region")
     )
     found = []
     for elder in candidates:

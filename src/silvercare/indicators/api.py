@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from silvercare.common import periods
 from silvercare.common.errors import NotFound
 from silvercare.common.request import audit_ctx
 from silvercare.indicators import report, selectors, services
@@ -64,17 +65,22 @@ def target_list(request: HttpRequest) -> list[Any]:
     return list(targets())
 
 
+def _where(request: HttpRequest, region: str, period: str) -> tuple[str, str]:
+    """The region (in the reader's areas) and period (the latest month when empty) asked
+    for; NotFound otherwise."""
+    when = period or selectors.latest_period()
+    if periods.kind_of(when) is None:
+        raise NotFound()
+    return selectors.region_for(request.user, region), when
+
+
 @router.get("/figures", response=list[FigureOut])
 def figures(request: HttpRequest, region: str, period: str = "") -> list[Any]:
     """The figures of ``region`` (a 12-digit code in your areas) and of the areas one level
     down, for ``period`` (a day YYYY-MM-DD, month YYYY-MM, quarter YYYYQn or year YYYY; the
     latest computed month when empty)."""
-    code = period or selectors.latest_period()
-    try:
-        services.period_bounds(code)
-    except ValueError:
-        raise NotFound() from None
-    return selectors.figures_for(actor=request.user, region_code=region, period=code)
+    code, when = _where(request, region, period)
+    return selectors.figures_for(actor=request.user, region_code=code, period=when)
 
 
 class AnalysisLineOut(Schema):
@@ -110,21 +116,12 @@ class RefreshOut(Schema):
     error: str
 
 
-def _code(region: str, period: str, request: HttpRequest) -> tuple[str, str]:
-    code = period or selectors.latest_period()
-    try:
-        services.period_bounds(code)
-    except ValueError:
-        raise NotFound() from None
-    return selectors.region_for(request.user, region), code
-
-
 @router.get("/analysis", response=AnalysisOut, summary="The analysis report of a region")
 def analysis(request: HttpRequest, region: str, period: str = "") -> dict[str, Any]:
     """What the analysis report says of ``region`` for ``period`` (any day, month YYYY-MM,
     quarter YYYYQn or year YYYY; the latest month when empty): each indicator with the period
     before, the binding targets and the course; the codes of those off track or at risk."""
-    code, when = _code(region, period, request)
+    code, when = _where(request, region, period)
     shown = report.view(actor=request.user, region_code=code, period=when)
     return {
         "region": shown.region,

@@ -21,7 +21,7 @@ from silvercare.indicators.definitions import (
     targets_for,
 )
 from silvercare.indicators.models import Figure, Refresh
-from silvercare.indicators.services import FULL, period_bounds
+from silvercare.indicators.services import FULL
 from silvercare.indicators.trajectory import Trajectory, assess
 from silvercare.regions.selectors import region_codes
 
@@ -104,9 +104,9 @@ def dashboard(*, actor: Any, region_code: str, period: str) -> list[Card]:
     figures of the areas one level down (the drill-down)."""
     code = region_for(actor, region_code)
     kind = period_kind(period)
-    trend_periods = periods.recent(kind, TREND[kind], period_bounds(period)[0])
+    trend_periods = periods.recent(kind, TREND[kind], periods.bounds(period)[0])
     # The course towards a target is judged on the months up to the period's end.
-    last_day = period_bounds(period)[1] - dt.timedelta(days=1)
+    last_day = periods.bounds(period)[1] - dt.timedelta(days=1)
     months = periods.recent("month", TREND["month"], min(last_day, timezone.localdate()))
     rows = Figure.objects.filter(region_code=code, period__in={*trend_periods, *months})
     by_key = {(f.indicator, f.period): f for f in rows}
@@ -131,7 +131,7 @@ def dashboard(*, actor: Any, region_code: str, period: str) -> list[Card]:
             for p in months:
                 month = by_key.get((ind.code, p))
                 if month is not None and month.value is not None:
-                    points.append((period_bounds(p)[0], month.value))
+                    points.append((periods.bounds(p)[0], month.value))
             trajectory = assess(
                 points, target=target.value, year=target.year, comparison=target.comparison
             )
@@ -161,7 +161,7 @@ def region_values(*, region_code: str, period: str) -> dict[str, float | None]:
 def figures_for(*, actor: Any, region_code: str, period: str) -> list[Figure]:
     """The region's figures and those one level down, for the month (API and exports)."""
     code = region_for(actor, region_code)
-    period_bounds(period)
+    periods.bounds(period)
     return list(
         Figure.objects.filter(
             period=period,

@@ -33,12 +33,6 @@ FULL: dict[periods.Kind, int] = {"month": 24, "quarter": 8, "year": 3, "day": 14
 STORED_LEVELS = (2, 3, 4)  # city, district / county, street / town
 
 
-def period_bounds(period: str) -> tuple[dt.date, dt.date]:
-    """[first day, the day after the last) of a day, month, quarter or year code;
-    ValueError when malformed."""
-    return periods.bounds(period)
-
-
 def full_periods(today: dt.date | None = None) -> list[str]:
     day = today or timezone.localdate()
     return [p for kind, count in FULL.items() for p in periods.recent(kind, count, day)]
@@ -112,7 +106,7 @@ def compute(period: str, under: tuple[str, ...], cache: FactCache | None = None)
     """Every indicator's figures of ``period`` for the cities, districts and streets under
     the prefixes: the facts of each area summed (or, for a median, pooled) into every stored
     level above it."""
-    start, end = period_bounds(period)
+    start, end = periods.bounds(period)
     cache = cache or FactCache()
     now = timezone.now()
     figures: list[Figure] = []
@@ -175,7 +169,7 @@ def figures_refresh(
     if codes is None:
         codes = full_periods() if kind == Refresh.Kind.FULL else incremental_periods()
     for period in codes:
-        period_bounds(period)
+        periods.bounds(period)
     if refresh is None:
         refresh = Refresh.objects.create(kind=kind, periods=codes)
     Refresh.objects.filter(pk=refresh.pk).update(

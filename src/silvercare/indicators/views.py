@@ -41,7 +41,7 @@ def _where(request: HttpRequest) -> tuple[str, str]:
             raise Http404
         period = selectors.latest_period(kind)
     try:
-        services.period_bounds(period)
+        periods.bounds(period)
         return selectors.region_for(request.user, region), period
     except (ValueError, NotFound):
         raise Http404 from None

@@ -166,12 +166,7 @@ def facility_positions(
     day = on or timezone.localdate()
     where = Q(region__code__startswith=prefix)
     if near is not None:
-        where |= Q(
-            latitude__gte=near.min_lat,
-            latitude__lte=near.max_lat,
-            longitude__gte=near.min_lon,
-            longitude__lte=near.max_lon,
-        )
+        where |= near.q()
     rows = (
         Facility.objects.filter(
             where,

@@ -69,6 +69,15 @@ class BoundingBox:
     min_lon: float
     max_lon: float
 
+    def q(self) -> Q:
+        """The filter for rows whose ``latitude`` and ``longitude`` lie in the box."""
+        return Q(
+            latitude__gte=self.min_lat,
+            latitude__lte=self.max_lat,
+            longitude__gte=self.min_lon,
+            longitude__lte=self.max_lon,
+        )
+
 
 def bounding_box(lat: float, lon: float, metres: float) -> BoundingBox:
     """A box that surely contains the circle; callers refine with ``haversine_m``."""
@@ -80,13 +89,7 @@ def bounding_box(lat: float, lon: float, metres: float) -> BoundingBox:
 def communities_near(*, lat: float, lon: float, metres: float) -> list[tuple[Region, float]]:
     """Communities whose centre lies within ``metres`` of a point, nearest first."""
     box = bounding_box(lat, lon, metres)
-    candidates = Region.objects.filter(
-        level=5,
-        latitude__gte=box.min_lat,
-        latitude__lte=box.max_lat,
-        longitude__gte=box.min_lon,
-        longitude__lte=box.max_lon,
-    )
+    candidates = Region.objects.filter(box.q(), level=5)
     found = []
     for region in candidates:
         assert region.latitude is not None

@@ -11,8 +11,9 @@ from typing import Any
 from django import db
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from silvercare.common import periods
 from silvercare.indicators.models import Refresh
-from silvercare.indicators.services import FULL, figures_refresh, period_bounds
+from silvercare.indicators.services import FULL, figures_refresh
 
 
 class Command(BaseCommand):
@@ -41,7 +42,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         for code in options["period"]:
             try:
-                period_bounds(code)
+                periods.bounds(code)
             except ValueError as error:
                 raise CommandError(f"--period: {error}") from None
         kind = Refresh.Kind.FULL if options["full"] else Refresh.Kind.INCREMENTAL
