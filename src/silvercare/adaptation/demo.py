@@ -10,6 +10,7 @@ import datetime as dt
 import random
 from typing import Any
 
+from django.db.models import Case, Q, When
 from django.utils import timezone
 
 from silvercare.adaptation import services
@@ -30,6 +31,7 @@ PLAN = [
     ("accepted", 3, 75),
     ("followed_up", 3, 120),
 ]
+SUBSIDISED = {"approved", "in_works", "accepted", "followed_up"}
 LUOHU = [("planned", 1, 10), ("in_works", 1, 30), ("followed_up", 2, 150)]
 QUANTITY = {"平方米": (6, 16), "米": (2, 7)}
 
@@ -212,27 +214,34 @@ def seed_demo() -> dict[str, int]:
         wanted = sum(n for _s, n, _d in plan)
         pool = Elder.objects.filter(region__code__startswith=street, status="active")
         step = 3 if pool.count() >= wanted * 3 else 1  # spread over communities when it can
-        elders = list(pool.order_by("id_number_hash")[: wanted * step : step])
-        queue = iter(elders)
-        for state, count, days_ago in plan:
-            for index in range(count):
-                elder = next(queue, None)
-                if elder is None:
-                    break
-                visited = today - dt.timedelta(days=days_ago + 9 * index)
-                case = services.case_open(ctx=ctx, elder=elder, assessed_on=visited)
-                contractor = contractors[
-                    "futian" if contractor_key == "yuanling" and index == 2 else contractor_key
-                ]
-                _take(
-                    case=case,
-                    state=state,
-                    days_ago=days_ago + 9 * index,
-                    rng=rng,
-                    ctx=ctx,
-                    approver=officer,
-                    contractor=contractor,
-                    today=today,
-                )
-                made += 1
+        # The subsidy's households (special difficulty, disabled, dependent) come first and
+        # go to the cases that hold or have spent a subsidy.
+        needy = Q(is_econ_difficult=True) | Q(is_disabled=True) | Q(ability_level__gte=3)
+        elders = pool.annotate(later=Case(When(needy, then=0), default=1)).order_by(
+            "later", "id_number_hash"
+        )[: wanted * step : step]
+        slots = [(state, i, days) for state, count, days in plan for i in range(count)]
+        # Every state once, subsidised ones first; then the rest, subsidised ones first.
+        order = sorted(slots, key=lambda s: (s[1] > 0, s[0] not in SUBSIDISED))
+        chosen = dict(zip(order, elders, strict=False))
+        for slot in slots:
+            if slot not in chosen:
+                continue
+            state, index, days_ago = slot
+            visited = today - dt.timedelta(days=days_ago + 9 * index)
+            case = services.case_open(ctx=ctx, elder=chosen[slot], assessed_on=visited)
+            contractor = contractors[
+                "futian" if contractor_key == "yuanling" and index == 2 else contractor_key
+            ]
+            _take(
+                case=case,
+                state=state,
+                days_ago=days_ago + 9 * index,
+                rng=rng,
+                ctx=ctx,
+                approver=officer,
+                contractor=contractor,
+                today=today,
+            )
+            made += 1
     return {"cases": made}
