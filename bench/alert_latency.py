@@ -205,7 +205,7 @@ def sos_devices(devices: list[tuple[str, str]]) -> list[str]:
 
 
 def sos_packet(serial: str, packet_id: int) -> bytes:
-    from silvercare.monitoring.simulator import publish_packet
+    from silvercare.monitoring.wire import publish_packet
 
     now = dt.datetime.now(dt.UTC)
     body = {"kind": "sos", "id": f"{serial}-sos-{time.time_ns()}", "ts": now.isoformat()}
@@ -310,7 +310,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from django.db import connection
 
     from silvercare.alerts.models import Alert, NotificationAttempt
-    from silvercare.monitoring.simulator import RawPublisher
+    from silvercare.monitoring.wire import RawPublisher
 
     devices = base.prepare(args.elders, args.devices)
     sos_serials = sos_devices(devices)

@@ -9,7 +9,7 @@ Run (PostgreSQL; the broker is started here on a free port)::
     .venv/bin/python bench/ingest.py --messages 100000 --runs 3
 
 Per run: the messages (v1, realistic mix of a few hundred devices, 2 % abnormal values) are
-pre-encoded and sent by ``monitoring.simulator.RawPublisher`` (raw socket, QoS 1,
+pre-encoded and sent by ``monitoring.wire.RawPublisher`` (raw socket, QoS 1,
 pipelined: the publisher is not the bottleneck). First a paho subscriber process that does
 nothing drains them (QoS 1, auto-ack): its rate is the baseline. Then ``silvercare ingest``
 (one worker process, shared subscription, manual ack after commit) ingests a fresh set of
@@ -173,7 +173,7 @@ def start_broker(directory: Path) -> tuple[subprocess.Popen[bytes], int]:
 
 
 def make_packets(devices: list[tuple[str, str]], count: int, run: int) -> list[bytes]:
-    from silvercare.monitoring import simulator
+    from silvercare.monitoring import simulator, wire
 
     rates = simulator.Rates(sos=0.0, abnormal=0.02, wander=0.0, offline=0.0)
     start = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=60)
@@ -189,12 +189,12 @@ def make_packets(devices: list[tuple[str, str]], count: int, run: int) -> list[b
             first_seq=time.time_ns(),
         )
     ]
-    return simulator.packets_for(items)
+    return wire.packets_for(items)
 
 
 def publish(port: int, packets: list[bytes]) -> float:
     """Publish everything; returns the time publishing began."""
-    from silvercare.monitoring.simulator import RawPublisher
+    from silvercare.monitoring.wire import RawPublisher
 
     publisher = RawPublisher("127.0.0.1", port, client_id=f"bench-pub-{time.time_ns()}")
     began = time.time()

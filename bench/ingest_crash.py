@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from django.utils import timezone
 
     from silvercare.alerts.models import Alert, AlertEvent
-    from silvercare.monitoring.simulator import RawPublisher
+    from silvercare.monitoring.wire import RawPublisher
 
     devices = base.prepare(args.elders, args.devices)
     sos_serials = al.sos_devices(devices)

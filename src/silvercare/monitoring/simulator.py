@@ -1,20 +1,15 @@
 """Realistic telemetry for the demo, the tests and the benchmarks (``silvercare simulate``).
 
 ``messages_for`` makes v1 messages for a device type (vitals with a configurable share of
-abnormal values, SOS presses, locations that may wander off); ``RawPublisher`` is a small
-MQTT 3.1.1 publisher on a raw socket that sends pre-encoded QoS 1 PUBLISH packets as fast as
-the broker takes them and counts the PUBACKs on a reader thread — fast enough that the
-publisher is never the bottleneck of a benchmark (paho's own publisher tops out far lower)."""
+abnormal values, SOS presses, locations that may wander off); over MQTT they go through
+``wire.RawPublisher``, which sends pre-encoded QoS 1 packets as fast as the broker takes
+them (the publisher is never the bottleneck of a benchmark)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import random
-import socket
-import struct
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -147,118 +142,6 @@ def stream(
             serial=serial, device_type=device_type, seq=first_seq + n, ts=ts, rng=rng, rates=rates
         )
         yield serial, topic, payload
-
-
-# --- A raw-socket MQTT 3.1.1 publisher -------------------------------------------------------
-
-
-def _remaining_length(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte, n = n % 128, n // 128
-        out.append(byte | (0x80 if n else 0))
-        if not n:
-            return bytes(out)
-
-
-def _utf8(text: str) -> bytes:
-    raw = text.encode()
-    return struct.pack("!H", len(raw)) + raw
-
-
-def publish_packet(topic: str, payload: bytes, packet_id: int) -> bytes:
-    body = _utf8(topic) + struct.pack("!H", packet_id) + payload
-    return b"\x32" + _remaining_length(len(body)) + body  # PUBLISH, QoS 1
-
-
-class RawPublisher:
-    """One MQTT connection that publishes at QoS 1 without waiting for each PUBACK (at most
-    ``window`` unacknowledged). ``acked`` counts the PUBACKs received."""
-
-    def __init__(
-        self,
-        host: str,
-        port: int,
-        *,
-        client_id: str,
-        username: str = "",
-        password: str = "",
-        window: int = 20_000,
-    ) -> None:
-        self.sock = socket.create_connection((host, port))
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        flags = 0x02 | (0x80 if username else 0) | (0x40 if password else 0)
-        body = _utf8("MQTT") + bytes([4, flags]) + struct.pack("!H", 60) + _utf8(client_id)
-        if username:
-            body += _utf8(username)
-        if password:
-            body += _utf8(password)
-        self.sock.sendall(b"\x10" + _remaining_length(len(body)) + body)
-        connack = self._read_exact(4)
-        if connack[0] != 0x20 or connack[3] != 0:
-            raise ConnectionError(f"MQTT connection refused (code {connack[3]})")
-        self.window = window
-        self.sent = 0
-        self.acked = 0
-        self._room = threading.Condition()
-        self._reader = threading.Thread(target=self._read_acks, daemon=True)
-        self._reader.start()
-
-    def _read_exact(self, n: int) -> bytes:
-        data = b""
-        while len(data) < n:
-            chunk = self.sock.recv(n - len(data))
-            if not chunk:
-                raise ConnectionError("broker closed the connection")
-            data += chunk
-        return data
-
-    def _read_acks(self) -> None:
-        buffer = b""
-        try:
-            while True:
-                chunk = self.sock.recv(65536)
-                if not chunk:
-                    return
-                buffer += chunk
-                whole = len(buffer) // 4 * 4  # PUBACKs are 4 bytes: 0x40 0x02 id id
-                if whole:
-                    with self._room:
-                        self.acked += whole // 4
-                        self._room.notify_all()
-                    buffer = buffer[whole:]
-        except OSError:
-            return
-
-    def publish_many(self, packets: list[bytes], chunk: int = 500) -> None:
-        for start in range(0, len(packets), chunk):
-            part = packets[start : start + chunk]
-            with self._room:
-                while self.sent + len(part) - self.acked > self.window:
-                    self._room.wait(1.0)
-            self.sock.sendall(b"".join(part))
-            self.sent += len(part)
-
-    def wait_acked(self, timeout: float = 60.0) -> bool:
-        deadline = time.monotonic() + timeout
-        with self._room:
-            while self.acked < self.sent and time.monotonic() < deadline:
-                self._room.wait(0.5)
-        return self.acked >= self.sent
-
-    def close(self) -> None:
-        try:
-            self.sock.sendall(b"\xe0\x00")  # DISCONNECT
-        finally:
-            self.sock.close()
-
-
-def packets_for(items: list[tuple[str, bytes]], first_id: int = 1) -> list[bytes]:
-    """PUBLISH packets with packet ids cycling through 1…65535."""
-    return [
-        publish_packet(topic, payload, (first_id + i - 1) % 65535 + 1)
-        for i, (topic, payload) in enumerate(items)
-    ]
 
 
 # --- Replaying labelled accelerometer recordings (fall-eval's folder format) -----------------

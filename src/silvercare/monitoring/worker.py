@@ -22,6 +22,7 @@
 
 from __future__ import annotations
 
+import collections
 import json
 import logging
 import queue
@@ -30,14 +31,14 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import paho.mqtt.client as mqtt
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 from paho.mqtt.enums import CallbackAPIVersion
 
-from silvercare.monitoring import schema
+from silvercare.monitoring import schema, wire
 from silvercare.monitoring.broker import (
     SHARED_FILTER,
     TOPIC_ROOT,
@@ -59,7 +60,6 @@ from silvercare.monitoring.ingest import (
 from silvercare.monitoring.models import DeadLetter
 
 logger = logging.getLogger(__name__)
-_WAKE = object()
 _TOPIC_PREFIX = TOPIC_ROOT + "/"
 RETRIES_BEFORE_SPLIT = 3
 
@@ -68,6 +68,7 @@ RETRIES_BEFORE_SPLIT = 3
 class Ack:
     mid: int
     qos: int
+    generation: int = 0  # the bulk lane's connection the packet id belongs to
 
 
 def parse_topic(topic: str) -> tuple[str, str] | None:
@@ -134,7 +135,11 @@ def _set_aside(raw: RawMessage) -> bool:
     return True
 
 
-def send_commands(client: mqtt.Client, commands: list[tuple[str, Any]]) -> None:
+class _Publisher(Protocol):
+    def publish(self, topic: str, payload: str, qos: int) -> Any: ...
+
+
+def send_commands(client: _Publisher, commands: list[tuple[str, Any]]) -> None:
     """Commands to devices, after the commit that decided them (QoS 1): medication
     reminders on ``cmd/reminder``, "fall detected — press to cancel" on ``cmd/fall_check``."""
     for serial, signal in commands:
@@ -267,14 +272,15 @@ class IngestWorker:
         batch_size: int = 500,
         window: float = 0.05,
         limiter: DeviceRateLimiter | None = None,
-        max_inflight: int = 1000,
         tick_every: float | None = None,
         urgent_lane: bool = True,
         bulk_lane: bool = True,
     ) -> None:
         """``urgent_lane``/``bulk_lane``: which lanes this worker runs. A bulk-only worker
         acknowledges urgent kinds unread (an urgent-only worker, another process, has
-        them: ``silvercare ingest --processes N`` runs one of those and N bulk workers)."""
+        them: ``silvercare ingest --processes N`` runs one of those and N bulk workers).
+        The bulk lane's connection (``wire.Subscriber``) is made and remade by ``run``;
+        the broker's in-flight window (``max_inflight_messages``) bounds what it holds."""
         self.target = target
         self.bulk_lane = bulk_lane
         self.skip_urgent = not urgent_lane
@@ -282,78 +288,29 @@ class IngestWorker:
         self.batch_size = batch_size
         self.window = window
         self.limiter = limiter
-        self.inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        self.urgent: queue.SimpleQueue[RawMessage] = queue.SimpleQueue()
-        self.connected = threading.Event()
         self.subscribed = threading.Event()
         self.stored = 0
         self.lane = UrgentLane(target, client_id=f"{client_id}-urgent") if urgent_lane else None
-        self.client = _client(target, client_id, max_inflight)
-        self.client.on_connect = self._on_connect
-        self.client.on_disconnect = self._on_disconnect
-        self.client.on_subscribe = self._on_subscribe
-        self.client.on_message = self._on_message
-
-    # --- paho callbacks (network thread): hand off only --------------------------------
-
-    def _on_connect(
-        self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any, properties: Any
-    ) -> None:
-        if reason.is_failure:
-            logger.error("MQTT connection refused: %s", reason)
-            return
-        self.connected.set()
-        client.subscribe(SHARED_FILTER, qos=1)
-
-    def _on_disconnect(
-        self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any, properties: Any
-    ) -> None:
-        self.connected.clear()
-        logger.warning("MQTT disconnected: %s", reason)
-
-    def _on_subscribe(
-        self, client: mqtt.Client, userdata: Any, mid: int, reasons: Any, properties: Any
-    ) -> None:
-        if all(not r.is_failure for r in reasons):
-            self.subscribed.set()
-        else:
-            logger.error("MQTT subscription refused: %s", reasons)
-
-    def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
-        if self.skip_urgent or (self.lane is not None and self.lane.subscribed.is_set()):
-            kind = message.topic.rpartition("/")[2]
-            if kind in URGENT_LANE_KINDS and message.topic.startswith(_TOPIC_PREFIX):
-                # The urgent lane has its own copy: acknowledge this one unread. (Until the
-                # lane is subscribed the bulk lane stores them itself; a message both lanes
-                # get in that moment is stored once, by message id.)
-                if message.qos > 0:
-                    client.ack(message.mid, message.qos)
-                return
-        raw = _raw(message)
-        if raw.topic_kind in schema.URGENT_KINDS:
-            self.urgent.put(raw)
-            self.inbox.put(_WAKE)
-        else:
-            self.inbox.put(raw)
-
-    # --- the batching loop ---------------------------------------------------------------
+        self.client = wire.Subscriber(
+            target.host,
+            target.port,
+            client_id=client_id,
+            username=target.username,
+            password=target.password,
+            tls=target.tls,
+        )
+        self._backoff = 1.0
 
     def start(self) -> None:
         if self.lane is not None:
             self.lane.start()
-        if self.bulk_lane:
-            self.client.connect_async(self.target.host, self.target.port, keepalive=30)
-            self.client.loop_start()
 
     def stop(self) -> None:
         if self.lane is not None:
             self.lane.stop()
-        if self.bulk_lane:
-            self.client.disconnect()
-            self.client.loop_stop()
 
     def run(self, stop: threading.Event) -> None:
-        """Ingest until ``stop`` is set (the caller started the client)."""
+        """Ingest until ``stop`` is set."""
         if self.lane is not None:
             self.lane.run_threads(stop)
         try:
@@ -368,8 +325,39 @@ class IngestWorker:
                 self.lane.join()
 
     def _run(self, stop: threading.Event) -> None:
+        try:
+            while not stop.is_set():
+                if not self.client.connected and not self._connect(stop):
+                    continue
+                try:
+                    self._pump(stop)
+                except OSError as exc:
+                    # What was received and not acknowledged comes again on the next
+                    # connection (persistent session); a duplicate is dropped by id.
+                    logger.warning("MQTT connection lost (%s); reconnecting", exc)
+                    self.client.close()
+                    self.subscribed.clear()
+        finally:
+            self.client.disconnect()
+
+    def _connect(self, stop: threading.Event) -> bool:
+        try:
+            self.client.connect([SHARED_FILTER])
+        except OSError as exc:
+            logger.error("MQTT connection failed: %s (again in %.0f s)", exc, self._backoff)
+            stop.wait(self._backoff)
+            self._backoff = min(30.0, self._backoff * 2)
+            return False
+        self._backoff = 1.0
+        self.subscribed.set()
+        return True
+
+    def _pump(self, stop: threading.Event) -> None:
+        """Gather batches of up to ``batch_size`` messages or ``window`` seconds from the
+        open connection, ingest each and acknowledge it, until ``stop`` is set."""
         limited: Counter[str] = Counter()
-        limited_acks: list[Any] = []
+        unread: list[Ack] = []  # acknowledged with the next batch
+        held: collections.deque[wire.Publish] = collections.deque()
         next_tick = time.monotonic() + (self.tick_every or 0)
         while not stop.is_set():
             if self.tick_every and time.monotonic() >= next_tick:
@@ -378,40 +366,52 @@ class IngestWorker:
             batch: list[RawMessage] = []
             deadline: float | None = None
             while len(batch) < self.batch_size:
-                timeout = 0.2 if deadline is None else deadline - time.monotonic()
-                if timeout <= 0:
-                    break
-                try:
-                    item = self.inbox.get(timeout=timeout)
-                except queue.Empty:
-                    if deadline is None:
-                        if stop.is_set():
-                            break
+                if not held:
+                    timeout = 0.2 if deadline is None else deadline - time.monotonic()
+                    if timeout <= 0:
+                        break
+                    held.extend(self.client.receive(timeout))
+                    if not held:
+                        if deadline is None:
+                            break  # idle: back to the stop flag and the tick
                         continue
-                    break
-                if item is _WAKE:
-                    self._ingest_urgent()
-                    continue
-                if self.limiter is not None and not self.limiter.allow(item.serial):
+                    now = timezone.now()
+                raw = self._raw(held.popleft(), now)
+                if raw.topic_kind in URGENT_LANE_KINDS:
+                    if self.skip_urgent or (self.lane and self.lane.subscribed.is_set()):
+                        # The urgent lane has its own copy: acknowledge this one unread.
+                        # (Until the lane is subscribed the bulk lane stores them itself; a
+                        # message both lanes get in that moment is stored once, by id.)
+                        unread.append(raw.ack)
+                        continue
+                    if raw.topic_kind in schema.URGENT_KINDS:
+                        self._ingest([raw])
+                        continue
+                if self.limiter is not None and not self.limiter.allow(raw.serial):
                     limited[RATE_LIMITED] += 1
-                    limited_acks.append(item.ack)
+                    unread.append(raw.ack)
                     continue
-                batch.append(item)
+                batch.append(raw)
                 if deadline is None:
                     deadline = time.monotonic() + self.window
-            self._ingest_urgent()
             if (batch or limited) and self._ingest(batch, extra_counts=dict(limited)):
-                self._ack(limited_acks)
                 limited.clear()
-                limited_acks = []
+            elif limited:
+                continue  # the counters go with the next batch, and these acks with them
+            if unread:
+                self._ack(unread)
+                unread = []
 
-    def _ingest_urgent(self) -> None:
-        while True:
-            try:
-                raw = self.urgent.get_nowait()
-            except queue.Empty:
-                return
-            self._ingest([raw])
+    def _raw(self, message: wire.Publish, now: Any) -> RawMessage:
+        parsed = parse_topic(message.topic)
+        return RawMessage(
+            serial=parsed[0] if parsed else "",
+            payload=message.payload,
+            topic_kind=parsed[1] if parsed else "?",
+            received_at=now,
+            ack=Ack(message.packet_id, message.qos, self.client.generation),
+            topic=message.topic,
+        )
 
     def _ingest(
         self, batch: list[RawMessage], *, extra_counts: dict[str, int] | None = None
@@ -437,13 +437,10 @@ class IngestWorker:
             return all(settled) and (
                 not extra_counts or self._ingest([], extra_counts=extra_counts)
             )
-        if batch and self._set_aside(batch[0]):
+        if batch and _set_aside(batch[0]):
             self._ack([batch[0].ack])
             return True
         return False
-
-    def _set_aside(self, raw: RawMessage) -> bool:
-        return _set_aside(raw)
 
     def _send_commands(self, commands: list[tuple[str, Any]]) -> None:
         send_commands(self.client, commands)
@@ -458,4 +455,9 @@ class IngestWorker:
         self._send_commands(outcome.commands)
 
     def _ack(self, acks: list[Any]) -> None:
-        _ack(self.client, acks)
+        """PUBACKs in one write, for the messages of this connection only (a packet id of
+        an earlier connection may name another message now)."""
+        generation = self.client.generation
+        self.client.ack(
+            a.mid for a in acks if isinstance(a, Ack) and a.qos and a.generation == generation
+        )

@@ -1,6 +1,7 @@
-"""Through a real Mosquitto: a device publishes at QoS 1, the ingest worker (paho-mqtt,
-shared subscription, manual acks) stores the reading exactly once; a wrong password is
-refused; a device cannot publish into another device's topic; an SOS opens an alert."""
+"""Through a real Mosquitto: a device publishes at QoS 1, the ingest worker (shared
+subscription, acknowledged after commit) stores the reading exactly once; a wrong password
+is refused; a device cannot publish into another device's topic; an SOS opens an alert; the
+worker rides out a broker restart."""
 
 from __future__ import annotations
 
@@ -85,9 +86,14 @@ def running(broker: Any, watch: Any, worker: Any) -> Iterator[dict[str, Any]]:
     stop = threading.Event()
     thread = threading.Thread(target=ingest.run, args=(stop,), daemon=True)
     ingest.start()
-    assert ingest.subscribed.wait(10), "ingest could not subscribe"
     thread.start()
-    yield {"secret": watch[1], "second_secret": second.secret, "ingest": ingest}
+    assert ingest.subscribed.wait(10), "ingest could not subscribe"
+    yield {
+        "secret": watch[1],
+        "second_secret": second.secret,
+        "ingest": ingest,
+        "broker": broker,
+    }
     stop.set()
     thread.join(10)
     ingest.stop()
@@ -177,7 +183,7 @@ def test_sos_through_the_broker_opens_an_alert(running: dict[str, Any]) -> None:
 
 def test_raw_publisher_of_the_simulator_goes_through(running: dict[str, Any]) -> None:
     """The benchmarks' publisher (raw socket, QoS 1, pipelined): every message arrives once."""
-    from silvercare.monitoring.simulator import RawPublisher, packets_for
+    from silvercare.monitoring.wire import RawPublisher, packets_for
 
     port = running["ingest"].target.port
     publisher = RawPublisher(
@@ -195,3 +201,39 @@ def test_raw_publisher_of_the_simulator_goes_through(running: dict[str, Any]) ->
     assert publisher.wait_acked(10)
     publisher.close()
     assert _until(lambda: Reading.objects.filter(kind="steps").count() == 200)
+
+
+def test_the_worker_reconnects_after_the_broker_restarts(running: dict[str, Any]) -> None:
+    """The bulk lane's session is persistent: after a broker restart the worker connects
+    again by itself, and readings published once the broker is back are stored once."""
+    from silvercare.monitoring.wire import RawPublisher, packets_for
+
+    ingest = running["ingest"]
+    port = ingest.target.port
+
+    def send(ids: range) -> None:
+        publisher = RawPublisher(
+            "127.0.0.1", port, client_id="raw-r", username="W-0001", password=running["secret"]
+        )
+        now = dt.datetime.now(dt.UTC).isoformat()
+        body = [
+            (
+                "silvercare/v1/W-0001/steps",
+                json.dumps({"kind": "steps", "id": f"b{i}", "ts": now, "count": i}).encode(),
+            )
+            for i in ids
+        ]
+        publisher.publish_many(packets_for(body))
+        assert publisher.wait_acked(10)
+        publisher.close()
+
+    send(range(50))
+    assert _until(lambda: Reading.objects.filter(kind="steps").count() == 50)
+    first = ingest.client.generation
+    running["broker"].stop()
+    running["broker"].start()
+    assert _until(lambda: ingest.client.generation > first and ingest.subscribed.is_set(), 40)
+    send(range(50, 120))
+    assert _until(lambda: Reading.objects.filter(kind="steps").count() == 120)
+    time.sleep(0.5)
+    assert Reading.objects.filter(kind="steps").count() == 120

@@ -50,7 +50,7 @@ def test_sos_is_alerted_while_the_bulk_lane_is_still_draining_a_backlog(
     broker: Any, watch: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from silvercare.alerts.models import Alert
-    from silvercare.monitoring.simulator import RawPublisher, packets_for
+    from silvercare.monitoring.wire import RawPublisher, packets_for
 
     # A slow bulk lane: every batch of 20 readings takes at least 0.1 s, so 2,000 readings
     # queued ahead of the press take 10 s or more to drain.
@@ -71,9 +71,9 @@ def test_sos_is_alerted_while_the_bulk_lane_is_still_draining_a_backlog(
     stop = threading.Event()
     thread = threading.Thread(target=ingest.run, args=(stop,), daemon=True)
     ingest.start()
+    thread.start()
     assert ingest.subscribed.wait(10)
     assert ingest.lane is not None and ingest.lane.subscribed.wait(10)
-    thread.start()
     try:
         publisher = RawPublisher(
             "127.0.0.1", broker.port, client_id="watch-1", username="W-0001", password=watch[1]

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from silvercare.accounts.models import User
 from silvercare.audit.services import AuditContext
-from silvercare.monitoring import simulator
+from silvercare.monitoring import simulator, wire
 from silvercare.monitoring.broker import parse_mqtt_url
 from silvercare.monitoring.ingest import RawMessage, ingest_batch
 from silvercare.monitoring.models import Device
@@ -211,7 +211,7 @@ class Command(BaseCommand):
         if not url:
             raise CommandError("--mqtt-url or MQTT_URL is required for the mqtt transport")
         target = parse_mqtt_url(url)
-        publisher = simulator.RawPublisher(
+        publisher = wire.RawPublisher(
             target.host,
             target.port,
             client_id=f"simulator-{time.time_ns()}",
@@ -221,7 +221,7 @@ class Command(BaseCommand):
 
         def publish(items: list[tuple[str, str, bytes]]) -> None:
             publisher.publish_many(
-                simulator.packets_for([(t, p) for _s, t, p in items], publisher.sent + 1)
+                wire.packets_for([(t, p) for _s, t, p in items], publisher.sent + 1)
             )
 
         return publish
