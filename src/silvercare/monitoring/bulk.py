@@ -4,13 +4,15 @@ whose CASE expressions cost more than the rest of a batch together."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-import json
 import weakref
 from collections.abc import Sequence
 from typing import Any
 
+import msgspec
 from django.db import connection, models, transaction
+from django.db.models.functions import Cast
 
 _SMALL = 20  # up to this many rows, one executemany beats COPY through a temporary table
 
@@ -64,25 +66,75 @@ def _update_rows_copy(
     temp = f"bulk_{digest[:16]}"
     definitions = ", ".join(f"{quote(str(f.column))} {_column_type(f)}" for f in every)
     names = ", ".join(quote(str(f.column)) for f in every)
+    json_columns = [isinstance(f, models.JSONField) for f in columns]
     assignments = ", ".join(f"{quote(str(f.column))} = s.{quote(str(f.column))}" for f in columns)
     with connection.cursor() as cursor:
         temp_table(cursor, temp, definitions)
-        with cursor.cursor.copy(f"COPY {temp} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(
+        copy_lines(
+            cursor,
+            f"COPY {temp} ({names}) FROM STDIN",
+            [
+                "\t".join(
                     [
-                        row[-1],
+                        _copy_text(row[-1]),
                         *(
-                            json.dumps(v) if isinstance(f, models.JSONField) else v
-                            for f, v in zip(columns, row[:-1], strict=True)
+                            _copy_json(v) if is_json else _copy_text(v)
+                            for is_json, v in zip(json_columns, row[:-1], strict=True)
                         ),
                     ]
                 )
+                for row in rows
+            ],
+        )
         key_column = quote(str(key_field.column))
         cursor.execute(
             f"UPDATE {quote(model._meta.db_table)} AS t SET {assignments} "  # noqa: S608
             f"FROM {temp} AS s WHERE t.{key_column} = s.{key_column}"
         )
+
+
+def json_text(field: str) -> Cast:
+    """A JSON column read as its text, for ``msgspec.json.decode`` (several times faster
+    than the JSON field's own decoding on the hot path)."""
+    return Cast(field, models.TextField())
+
+
+def copy_escape(text: str) -> str:
+    """A value for ``COPY … FROM STDIN`` in text format (backslash, tab and line breaks)."""
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        return (
+            text.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    return text
+
+
+def _copy_json(value: Any) -> str:
+    return copy_escape(msgspec.json.encode(value).decode())
+
+
+def _copy_text(value: Any) -> str:
+    """A Python value as COPY text: NULL, booleans, ``str`` for text, numbers and UUIDs,
+    ``isoformat`` for dates and times."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        return copy_escape(value)
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def copy_lines(cursor: Any, sql: str, lines: list[str]) -> None:
+    """``COPY … FROM STDIN`` (PostgreSQL, text format) of rows already written as text
+    (values escaped with ``copy_escape``, joined by tabs): one write, where psycopg's
+    ``write_row`` adapts every value on its own."""
+    with cursor.cursor.copy(sql) as copy:
+        copy.write("\n".join(lines) + "\n")
 
 
 # Per database session: temporary tables known to exist (their creation committed) and

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
 from django.db import transaction
 from django.utils import timezone
 
@@ -92,17 +93,27 @@ def rules_for(elder_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, ElderRules]:
     return out
 
 
-def _locked_states(elder_ids: set[uuid.UUID]) -> dict[uuid.UUID, RuleState]:
-    """The elders' rule states, created if missing, locked in elder order."""
-    RuleState.objects.bulk_create(
-        [RuleState(elder_id=e, states={}) for e in sorted(elder_ids)], ignore_conflicts=True
-    )
-    return {
-        s.elder_id: s
-        for s in RuleState.objects.select_for_update()
-        .filter(elder_id__in=sorted(elder_ids))
-        .order_by("elder_id")
-    }
+def _locked_states(elder_ids: set[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
+    """The elders' rule states (rule name → state), created if missing, locked in elder
+    order."""
+
+    def locked(ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
+        return {
+            elder_id: msgspec.json.decode(text)
+            for elder_id, text in RuleState.objects.select_for_update()
+            .filter(elder_id__in=ids)
+            .order_by("elder_id")
+            .values_list("elder_id", bulk.json_text("states"))
+        }
+
+    states = locked(sorted(elder_ids))
+    missing = sorted(elder_ids - states.keys())
+    if missing:
+        RuleState.objects.bulk_create(
+            [RuleState(elder_id=e, states={}) for e in missing], ignore_conflicts=True
+        )
+        states.update(locked(missing))
+    return states
 
 
 def evaluate_readings(inputs: list[Input]) -> Outcome:
@@ -121,7 +132,7 @@ def evaluate_readings(inputs: list[Input]) -> Outcome:
             ts=item.ts,
             values=item.values,
         )
-        for signal in evaluate(rules[item.elder_id], states[item.elder_id].states, reading):
+        for signal in evaluate(rules[item.elder_id], states[item.elder_id], reading):
             if item.alerted and signal.kind in URGENT_ALERT_KINDS:
                 outcome.signals.append((item.elder_id, item.serial, signal))
                 continue
@@ -131,7 +142,7 @@ def evaluate_readings(inputs: list[Input]) -> Outcome:
         RuleState,
         "elder_id",
         ["states", "updated_at"],
-        [(s.states, now, s.elder_id) for s in states.values()],
+        [(elder_states, now, elder_id) for elder_id, elder_states in states.items()],
     )
     return outcome
 

@@ -335,21 +335,15 @@ def _insert_readings(items: list[_Item], values: dict[int, dict[str, Any]]) -> N
     """The readings: ``COPY`` on PostgreSQL, a bulk INSERT elsewhere."""
     if connection.vendor == "postgresql":
         columns = "device_id, elder_id, kind, ts, received_at, msg_id, value"
+        escape = bulk.copy_escape
+        lines = [
+            f"{item.device_id}\t{item.elder_id}\t{item.kind}\t{item.message.ts.isoformat()}\t"
+            f"{item.received_at.isoformat()}\t{escape(item.message.id)}\t"
+            + escape(msgspec.json.encode(values[id(item)]).decode())
+            for item in items
+        ]
         with connection.cursor() as cursor:
-            raw = cursor.cursor  # psycopg 3
-            with raw.copy(f"COPY {Reading._meta.db_table} ({columns}) FROM STDIN") as copy:
-                for item in items:
-                    copy.write_row(
-                        (
-                            item.device_id,
-                            item.elder_id,
-                            item.kind,
-                            item.message.ts,
-                            item.received_at,
-                            item.message.id,
-                            msgspec.json.encode(values[id(item)]).decode(),
-                        )
-                    )
+            bulk.copy_lines(cursor, f"COPY {Reading._meta.db_table} ({columns}) FROM STDIN", lines)
         return
     Reading.objects.bulk_create(
         [
@@ -417,10 +411,14 @@ def _claim_message_ids_copy(items: list[_Item]) -> set[tuple[uuid.UUID, str]]:
     table = MessageSeen._meta.db_table
     with connection.cursor() as cursor:
         bulk.temp_table(cursor, "ingest_keys", "device_id uuid, msg_id varchar(64), ts timestamptz")
-        raw = cursor.cursor
-        with raw.copy("COPY ingest_keys (device_id, msg_id, ts) FROM STDIN") as copy:
-            for item in items:
-                copy.write_row((item.device_id, item.message.id, item.message.ts))
+        bulk.copy_lines(
+            cursor,
+            "COPY ingest_keys (device_id, msg_id, ts) FROM STDIN",
+            [
+                f"{i.device_id}\t{bulk.copy_escape(i.message.id)}\t{i.message.ts.isoformat()}"
+                for i in items
+            ],
+        )
         cursor.execute(
             f"INSERT INTO {table} (device_id, msg_id, ts) "  # noqa: S608
             "SELECT device_id, msg_id, ts FROM ingest_keys "
@@ -443,59 +441,64 @@ def _state_value(item: _Item, value: dict[str, Any]) -> dict[str, Any]:
 def _advance_state(
     items: list[_Item], values: dict[int, dict[str, Any]], *, now: dt.datetime
 ) -> None:
-    """Latest state per device and kind, moved only forward; last seen and battery."""
-    by_device: dict[uuid.UUID, list[_Item]] = collections.defaultdict(list)
+    """Latest state per device and kind, moved only forward; last seen and battery. Only
+    the newest item of each device and kind in the batch is compared with the stored one."""
+    newest: dict[tuple[uuid.UUID, str], _Item] = {}
+    seen: dict[uuid.UUID, list[dt.datetime]] = {}  # device → [last received, newest ts]
     for item in items:
-        by_device[item.device_id].append(item)
-    # Locked in device order, so concurrent workers never deadlock on each other.
-    states = {
-        s.device_id: s
-        for s in DeviceState.objects.select_for_update()
-        .filter(device_id__in=sorted(by_device))
-        .order_by("device_id")
-    }
-    changed_states = []
-    device_updates = []
-    for device_id, device_items in sorted(by_device.items()):
-        state = states.get(device_id) or DeviceState(device_id=device_id, latest={})
-        latest = dict(state.latest)
-        battery: int | None = None
-        battery_ts: dt.datetime | None = None
-        for item in sorted(device_items, key=lambda i: i.message.ts):
-            held = latest.get(item.kind)
-            if held is None or dt.datetime.fromisoformat(held["ts"]) <= item.message.ts:
-                latest[item.kind] = _state_value(item, values[id(item)])
-                if item.kind == "battery":
-                    battery, battery_ts = item.message.percent, item.message.ts  # type: ignore[union-attr]
-        newest = max(i.message.ts for i in device_items)
-        state.latest = latest
-        if state.last_ts is None or newest > state.last_ts:
-            state.last_ts = newest
-        if device_id in states:
-            changed_states.append(state)
+        key = (item.device_id, item.kind)
+        held = newest.get(key)
+        if held is None or held.message.ts <= item.message.ts:
+            newest[key] = item
+        times = seen.get(item.device_id)
+        if times is None:
+            seen[item.device_id] = [item.received_at, item.message.ts]
         else:
-            DeviceState.objects.create(device_id=device_id, latest=latest, last_ts=state.last_ts)
-        fields: dict[str, Any] = {"last_seen": max(i.received_at for i in device_items)}
-        if battery is not None and battery_ts is not None:
-            fields["battery"] = battery
-        device_updates.append((device_id, fields))
+            times[0] = max(times[0], item.received_at)
+            times[1] = max(times[1], item.message.ts)
+    ids = sorted(seen)
+    # Locked in device order, so concurrent workers never deadlock on each other.
+    stored = {
+        device_id: (latest, last_ts)
+        for device_id, latest, last_ts in DeviceState.objects.select_for_update()
+        .filter(device_id__in=ids)
+        .order_by("device_id")
+        .values_list("device_id", bulk.json_text("latest"), "last_ts")
+    }
+    states: dict[uuid.UUID, dict[str, Any]] = {}
+    battery: dict[uuid.UUID, int] = {}
+    for (device_id, kind), item in newest.items():
+        latest = states.get(device_id)
+        if latest is None:
+            text = stored[device_id][0] if device_id in stored else "{}"
+            latest = states[device_id] = msgspec.json.decode(text)
+        held = latest.get(kind)
+        if held is None or dt.datetime.fromisoformat(held["ts"]) <= item.message.ts:
+            latest[kind] = _state_value(item, values[id(item)])
+            if kind == "battery":
+                battery[device_id] = item.message.percent  # type: ignore[union-attr]
+    missing = [d for d in ids if d not in stored]
+    if missing:
+        DeviceState.objects.bulk_create(
+            [DeviceState(device_id=d, latest=states[d], last_ts=seen[d][1]) for d in missing]
+        )
     bulk.update_rows(
         DeviceState,
         "device",
         ["latest", "last_ts", "updated_at"],
-        [(s.latest, s.last_ts, now, s.device_id) for s in changed_states],
+        [
+            (states[d], max(seen[d][1], last_ts) if last_ts else seen[d][1], now, d)
+            for d, (_latest, last_ts) in stored.items()
+        ],
     )
     bulk.update_rows(
         Device,
         "id",
         ["last_seen", "battery"],
-        [(f["last_seen"], f["battery"], pk) for pk, f in device_updates if "battery" in f],
+        [(seen[d][0], battery[d], d) for d in ids if d in battery],
     )
     bulk.update_rows(
-        Device,
-        "id",
-        ["last_seen"],
-        [(f["last_seen"], pk) for pk, f in device_updates if "battery" not in f],
+        Device, "id", ["last_seen"], [(seen[d][0], d) for d in ids if d not in battery]
     )
 
 

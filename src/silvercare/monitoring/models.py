@@ -106,10 +106,15 @@ class DeviceBinding(models.Model):
 
 
 class MessageSeen(models.Model):
-    """A message id already stored for a device: redeliveries are dropped against it."""
+    """A message id already stored for a device: redeliveries are dropped against it.
+    Written only by the ingest, for a device it has just looked up: no database foreign key
+    and no index of its own on the device (the unique constraint leads with it), which
+    spares a check and an index entry per message."""
 
     id = models.BigAutoField(primary_key=True)
-    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="+")
+    device = models.ForeignKey(
+        Device, on_delete=models.CASCADE, db_constraint=False, db_index=False, related_name="+"
+    )
     msg_id = models.CharField(max_length=64)
     ts = models.DateTimeField()
 

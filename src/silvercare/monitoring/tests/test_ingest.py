@@ -157,3 +157,24 @@ def test_device_fall_flag_opens_a_fall_alert(watch: Any) -> None:
 
     ingest_batch([msg("W-0001", "fall_flag", "f1", NOW, confidence=0.9)], now=NOW)
     assert list(Alert.objects.values_list("kind", flat=True)) == ["fall"]
+
+
+def test_a_large_batch_keeps_odd_ids_and_the_newest_state_of_each_kind(watch: Any) -> None:
+    """Past 20 messages the ids and readings go by COPY on PostgreSQL: a backslash in an id
+    survives it, a redelivery is still dropped, and within one batch the newest reading of
+    a kind wins whatever the order it came in."""
+    device, _ = watch
+    batch = [
+        msg("W-0001", "steps", f"s\\{n}", NOW - dt.timedelta(seconds=n), count=n) for n in range(30)
+    ]
+    batch += [msg("W-0001", "battery", "b-new", NOW, percent=40)]
+    batch += [msg("W-0001", "battery", "b-old", NOW - dt.timedelta(minutes=1), percent=90)]
+    assert ingest_batch(batch, now=NOW).counts["accepted"] == 32
+    assert Reading.objects.get(msg_id="s\\7").value == {"count": 7}
+    again = ingest_batch(batch, now=NOW)
+    assert again.counts["duplicate"] == 32 and Reading.objects.count() == 32
+    state = DeviceState.objects.get(device=device)
+    assert state.latest["steps"]["value"] == {"count": 0}  # the newest, sent first
+    assert state.latest["battery"]["value"] == {"percent": 40}
+    device.refresh_from_db()
+    assert device.battery == 40 and state.last_ts == NOW
