@@ -180,6 +180,7 @@ class Subscriber:
         self._pending: list[Publish] = []
         self._next_id = 0
         self._last_sent = 0.0
+        self._last_received = 0.0
 
     # --- the connection --------------------------------------------------------------------
 
@@ -192,6 +193,7 @@ class Subscriber:
         if self.tls:
             raw = ssl.create_default_context().wrap_socket(raw, server_hostname=self.host)
         self.sock = raw
+        self._last_received = time.monotonic()
         self._buffer.clear()
         self._pending = []
         self.generation += 1
@@ -268,6 +270,7 @@ class Subscriber:
         if not data:
             self.close()
             raise ConnectionResetError("the broker closed the connection")
+        self._last_received = time.monotonic()
         self._buffer += data
         publishes, others = parse(self._buffer)
         self._pending += publishes
@@ -291,7 +294,13 @@ class Subscriber:
         return self._next_id
 
     def _ping_if_idle(self) -> None:
-        if time.monotonic() - self._last_sent > self.keepalive / 2:
+        """PINGREQ when nothing was sent for half the keep-alive; a broker silent for 1.5
+        keep-alives (no PINGRESP either) is taken for gone, as MQTT says."""
+        now = time.monotonic()
+        if now - self._last_received > self.keepalive * 1.5:
+            self.close()
+            raise TimeoutError("no word from the broker within 1.5 keep-alive periods")
+        if now - self._last_sent > self.keepalive / 2:
             self._send(bytes([PINGREQ << 4, 0]))
 
     def _send(self, data: bytes) -> None:

@@ -65,3 +65,38 @@ def test_acknowledgements_go_in_one_write() -> None:
 def test_what_is_not_mqtt_is_refused(data: bytes) -> None:
     with pytest.raises(wire.ProtocolError):
         wire.parse(bytearray(data))
+
+
+def test_a_broker_that_goes_silent_is_taken_for_gone() -> None:
+    """A broker that accepts the session and then answers nothing (not even PINGRESP) is
+    dropped after 1.5 keep-alive periods, so the worker reconnects instead of waiting."""
+    import socket
+    import threading
+    import time
+
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+
+    def broker() -> None:
+        conn, _ = server.accept()
+        conn.recv(1024)  # CONNECT
+        conn.sendall(b"\x20\x02\x00\x00")  # CONNACK, accepted
+        subscribe = conn.recv(1024)
+        conn.sendall(b"\x90\x03" + subscribe[2:4] + b"\x01")  # SUBACK, QoS 1
+        time.sleep(5)  # then silence
+        conn.close()
+
+    threading.Thread(target=broker, daemon=True).start()
+    client = wire.Subscriber("127.0.0.1", port, client_id="t", keepalive=1)
+    client.connect(["silvercare/v1/+/+"])
+    started = time.monotonic()
+
+    def listen() -> None:
+        while time.monotonic() - started < 10:
+            assert client.receive(0.1) == []
+
+    with pytest.raises(TimeoutError):
+        listen()
+    assert time.monotonic() - started > 1.4  # not before 1.5 keep-alives
+    assert not client.connected
+    server.close()
