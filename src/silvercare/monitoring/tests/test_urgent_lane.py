@@ -145,3 +145,37 @@ def test_one_sos_costs_few_queries(watch: Any, django_capture_on_commit_callback
         result, _settle = ingest_urgent(_sos("W-0001", "counted"))
     assert result.alerts == 1
     assert len(queries.captured_queries) <= 20, [q["sql"][:80] for q in queries]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("lanes", "niced"), [("bulk", True), ("urgent", False), ("both", False)])
+def test_a_bulk_only_process_yields_the_cpu_to_the_urgent_lane(
+    lanes: str, niced: bool, monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    """``silvercare ingest --processes N`` runs the urgent lane in a process of its own; the
+    bulk processes lower their CPU priority, so an SOS is not kept waiting by a batch."""
+    import os
+
+    from django.core.management import call_command
+
+    from silvercare.monitoring.management.commands import ingest as command
+
+    class Worker:
+        stored = 0
+
+        def __init__(self, target: Any, **options: Any) -> None:
+            self.options = options
+
+        def start(self) -> None: ...
+
+        def run(self, stop: threading.Event) -> None: ...
+
+        def stop(self) -> None: ...
+
+    asked: list[int] = []
+    settings.MQTT_URL = "mqtt://ingest:pw@127.0.0.1:1"
+    monkeypatch.setattr(command, "IngestWorker", Worker)
+    monkeypatch.setattr(os, "nice", lambda n: asked.append(n) or 0)
+    call_command("ingest", "--lanes", lanes, "--client-id", "t")
+    assert asked == ([command.BULK_NICENESS] if niced else [])
+    assert command.BULK_NICENESS > 0

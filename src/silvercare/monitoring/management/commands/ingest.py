@@ -3,6 +3,7 @@ broker, devices and gateways send over HTTPS (/api/v1/monitoring/ingest)."""
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
@@ -19,6 +20,8 @@ from silvercare.monitoring.broker import parse_mqtt_url
 from silvercare.monitoring.ingest import DeviceRateLimiter
 from silvercare.monitoring.partitions import partitions_ensure
 from silvercare.monitoring.worker import IngestWorker
+
+BULK_NICENESS = 5
 
 
 class Command(BaseCommand):
@@ -75,6 +78,10 @@ class Command(BaseCommand):
         # The urgent lane and the notification dispatcher share the interpreter with the
         # bulk lane: a short switch interval lets them have it within ~1 ms, not 5 ms.
         sys.setswitchinterval(0.001)
+        if options["lanes"] == "bulk":
+            # A bulk-only process yields the CPU to the urgent-lane process when both want
+            # it: an SOS never waits for a batch's decoding and rules.
+            os.nice(BULK_NICENESS)
         dispatcher = None
         if alerting.alerts_available():  # first notifications off the ingest threads
             from silvercare.alerts.escalation import Dispatcher
