@@ -1,20 +1,22 @@
-"""The MQTT ingest worker (``silvercare ingest``): paho-mqtt 2 with manual acknowledgement.
+"""The MQTT ingest worker (``silvercare ingest``), acknowledging only what is committed.
 
 * A persistent session (clean_session false, a stable client id per worker) on the shared
   subscription ``$share/ingest/silvercare/v1/+/+`` at QoS 1: workers scale out and a
   worker that restarts gets its unacknowledged messages again (Mosquitto #2662).
-* ``on_message`` runs on paho's network thread and only hands the message to a queue.
-* The batching loop gathers up to ``batch_size`` messages or ``window`` seconds, calls
-  ``ingest_batch`` and sends the PUBACKs only after the commit.
-* The urgent lane (``UrgentLane``): a second connection (client id ``<id>-urgent``,
-  persistent session, QoS 1) in the share group ``$share/urgent`` subscribed only to the
-  urgent kinds (SOS, fall flag and cancel, smoke/gas/water-leak), with its own thread and
-  database connection. Each message is stored and its alert raised in one small
-  transaction, acknowledged after that commit; the bulk lane's backlog, its batch in
-  progress and its row locks are not in the way. The bulk lane also receives these topics
-  (its filter is ``+/+``, so a message on an unknown or misspelt kind is still
-  dead-lettered) and acknowledges them at once without reading them: one extra delivery
-  per urgent message, against per-kind filters that would leave unknown kinds unheard.
+* The bulk lane reads the socket itself (``wire.Subscriber``, ADR 0011): one loop
+  receives, gathers up to ``batch_size`` messages or ``window`` seconds, calls
+  ``ingest_batch`` and sends the batch's PUBACKs in one write after the commit; it
+  reconnects when the connection is lost.
+* The urgent lane (``UrgentLane``, paho-mqtt 2 with manual acknowledgement): a second
+  connection (client id ``<id>-urgent``, persistent session, QoS 1) in the share group
+  ``$share/urgent`` subscribed only to the urgent kinds (SOS, fall flag and cancel,
+  smoke/gas/water-leak), with its own thread and database connection. Each message is
+  stored and its alert raised in one small transaction, acknowledged after that commit;
+  the bulk lane's backlog, its batch in progress and its row locks are not in the way. The
+  bulk lane also receives these topics (its filter is ``+/+``, so a message on an unknown
+  or misspelt kind is still dead-lettered) and acknowledges them without reading them: one
+  extra delivery per urgent message, against per-kind filters that would leave unknown
+  kinds unheard.
 * A per-device token bucket limits floods; a refused message is counted and acknowledged.
 * Nothing a device sends stops the loop: invalid messages become dead letters, a failing
   batch is retried and then split so only the message that fails is set aside.
@@ -23,6 +25,7 @@
 from __future__ import annotations
 
 import collections
+import datetime as dt
 import json
 import logging
 import queue
@@ -402,7 +405,7 @@ class IngestWorker:
                 self._ack(unread)
                 unread = []
 
-    def _raw(self, message: wire.Publish, now: Any) -> RawMessage:
+    def _raw(self, message: wire.Publish, now: dt.datetime) -> RawMessage:
         parsed = parse_topic(message.topic)
         return RawMessage(
             serial=parsed[0] if parsed else "",
