@@ -16,7 +16,7 @@ nothing drains them (QoS 1, auto-ack): its rate is the baseline. Then ``silverca
 the same size; its rate is messages / (last commit − first publish). Both figures, the ratio
 and the machine are printed; the median of the runs is the result.
 
-Broker settings (as docs/devices.md): max_inflight_messages 1000 (above the batch size),
+Broker settings (as docs/devices.md): max_inflight_messages 4000 (twice the batch size),
 max_queued_messages 0 with a 256 MB byte bound (nothing dropped), persistence off (the
 benchmark measures the ingest, not the broker's disk), anonymous on 127.0.0.1 only.
 """
@@ -153,7 +153,7 @@ def start_broker(directory: Path) -> tuple[subprocess.Popen[bytes], int]:
                 f"listener {port} 127.0.0.1",
                 "allow_anonymous true",
                 "persistence false",
-                "max_inflight_messages 1000",
+                "max_inflight_messages 4000",
                 "max_queued_messages 0",
                 "max_queued_bytes 268435456",
                 "max_packet_size 20000",
@@ -334,7 +334,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--elders", type=int, default=100)
     parser.add_argument("--devices", type=int, default=300)
-    parser.add_argument("--batch-size", type=int, default=1000)
+    parser.add_argument("--batch-size", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=1, help="ingest worker processes")
     parser.add_argument("--baseline-subscriber", nargs=2, metavar=("PORT", "COUNT"))
     args = parser.parse_args()

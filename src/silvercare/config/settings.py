@@ -375,7 +375,7 @@ SILVERCARE_INGEST_FUTURE_TOLERANCE_S = int(
 # device before a fall alert is raised (docs/fall-detection.md, "In the product").
 SILVERCARE_FALL_CONFIRM_SECONDS = int(os.environ.get("SILVERCARE_FALL_CONFIRM_SECONDS", "30"))
 # The ingest worker's batch window and per-device flood limit (token bucket).
-SILVERCARE_INGEST_BATCH_SIZE = int(os.environ.get("SILVERCARE_INGEST_BATCH_SIZE", "500"))
+SILVERCARE_INGEST_BATCH_SIZE = int(os.environ.get("SILVERCARE_INGEST_BATCH_SIZE", "2000"))
 SILVERCARE_INGEST_BATCH_WINDOW_MS = int(os.environ.get("SILVERCARE_INGEST_BATCH_WINDOW_MS", "50"))
 SILVERCARE_INGEST_DEVICE_RATE = float(os.environ.get("SILVERCARE_INGEST_DEVICE_RATE", "20"))
 SILVERCARE_INGEST_DEVICE_BURST = int(os.environ.get("SILVERCARE_INGEST_DEVICE_BURST", "100"))
