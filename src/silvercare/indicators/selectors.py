@@ -23,6 +23,7 @@ from silvercare.indicators.definitions import (
 from silvercare.indicators.models import Figure, Refresh
 from silvercare.indicators.services import FULL
 from silvercare.indicators.trajectory import Trajectory, assess
+from silvercare.regions.choices import PREFIX_LENGTH, RegionLevel
 from silvercare.regions.selectors import region_codes
 
 TREND = {"day": 14, "month": 12, "quarter": 8, "year": 3}
@@ -30,6 +31,14 @@ TREND = {"day": 14, "month": 12, "quarter": 8, "year": 3}
 
 def may_view(actor: Any, region_code: str | None = None) -> bool:
     return actor_has_perm(actor, Perm.INDICATORS_VIEW, region_code)
+
+
+def may_recompute(actor: Any) -> bool:
+    """A recomputation rewrites the figures of every area: only an officer who manages the
+    indicators of a whole city (or a province) may ask for one, not a district's or a
+    street's."""
+    city = PREFIX_LENGTH[RegionLevel.CITY]
+    return any(len(p) <= city for p in actor_prefixes(actor, Perm.INDICATORS_MANAGE))
 
 
 def home_region(actor: Any) -> str | None:

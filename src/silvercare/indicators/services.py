@@ -14,8 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from silvercare.accounts.roles import Perm
-from silvercare.accounts.scoping import actor_has_perm
 from silvercare.audit.models import AuditAction
 from silvercare.audit.services import AuditContext, audit_record
 from silvercare.common import periods
@@ -202,7 +200,9 @@ def figures_refresh(
 def refresh_request(*, ctx: AuditContext, full: bool = True) -> Refresh:
     """An officer asks for the roll-ups to be recomputed now (in the background); one at a
     time."""
-    if not actor_has_perm(ctx.actor, Perm.INDICATORS_MANAGE):
+    from silvercare.indicators.selectors import may_recompute
+
+    if not may_recompute(ctx.actor):
         raise DomainError(
             code=codes.PERMISSION_DENIED,
             status=403,

@@ -16,8 +16,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from silvercare.accounts.roles import Perm
-from silvercare.accounts.scoping import actor_has_perm
 from silvercare.common import periods
 from silvercare.common.errors import DomainError, NotFound
 from silvercare.common.request import audit_ctx
@@ -76,7 +74,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "periods": selectors.period_choices(kind),
             "matrix": shown.matrix,
             "refresh": selectors.refresh_latest(),
-            "may_refresh": actor_has_perm(request.user, Perm.INDICATORS_MANAGE),
+            "may_refresh": selectors.may_recompute(request.user),
         },
     )
 

@@ -206,7 +206,15 @@ def test_only_officers_who_manage_ask_for_a_recomputation(
 ) -> None:
     response = client_for(worker).post(reverse("indicators:refresh"))
     assert response.status_code == 404 and not Refresh.objects.exists()
+    # A district's officer reads the district's figures but cannot have every area's
+    # recomputed: no button, and a forged request is refused.
+    district = client_for(make_user("civil_affairs", FUTIAN, "ind_futian_officer"))
+    page = district.get(reverse("indicators:home"))
+    assert page.status_code == 200 and 'id="refresh"' not in page.content.decode()
+    assert district.post(reverse("indicators:refresh")).status_code == 404
+    assert not Refresh.objects.exists()
     client = client_for(city["officer"])
+    assert 'id="refresh"' in client.get(reverse("indicators:home")).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("indicators:refresh"), {"next": "https://evil.example/"})
     assert response["Location"] == reverse("indicators:home")  # no redirect off the site

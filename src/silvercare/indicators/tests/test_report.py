@@ -158,3 +158,6 @@ def test_the_api_gives_the_analysis_the_map_and_the_recomputation(
         "done",
     )
     assert client_for(worker).post("/api/v1/indicators/refresh").status_code == 403
+    # A district officer manages the district's indicators but may not have every area's
+    # figures rewritten.
+    assert luohu.post("/api/v1/indicators/refresh").status_code == 403
