@@ -100,12 +100,16 @@ def test_a_caregivers_day_on_a_phone(
     expect(page.get_by_role("heading", level=1)).to_contain_text("孙阿婆")
     # Nothing is wider than the phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # The position is taken by the page's script: click once it has loaded (a click before
+    # that submits without a position, and the visit is rightly flagged "no location").
+    page.wait_for_load_state("load")
     page.locator("#check-in").click()
     expect(page.locator("#visit-status")).to_have_text(ui_text("In progress"))
     expect(page.locator("#check-in-distance")).to_contain_text(" m")
     page.get_by_label("调节水温").check()
     page.get_by_label("协助洗浴").check()
     page.locator("#notes").fill("皮肤完好")
+    page.wait_for_load_state("load")
     page.locator("#check-out").click()
     expect(page.locator("#visit-status")).to_have_text(ui_text("Completed"))
     visit = Visit.objects.get(order=order)
