@@ -258,8 +258,12 @@ def acknowledgement_facts(
     }
     if connection.vendor == "postgresql":
         took = "floor(extract(epoch from acknowledged_at - first_occurred_at))::int"
-    else:  # SQLite stores ISO text: julian days
-        took = "CAST((julianday(acknowledged_at) - julianday(first_occurred_at)) * 86400 AS INT)"
+    else:  # SQLite stores ISO text: julian days, whose float error (~50 µs) could turn 59 s
+        # into 58.99999: rounded to whole milliseconds first, then whole seconds.
+        took = (
+            "CAST(ROUND((julianday(acknowledged_at) - julianday(first_occurred_at)) * 86400000)"
+            " AS INT) / 1000"
+        )
     histogram = (
         raised.filter(acknowledged_at__isnull=False)
         .annotate(took=RawSQL(took, ()))  # noqa: S611 - a fixed expression, no input in it

@@ -99,3 +99,19 @@ def test_unknown_kind_or_severity_is_refused(elder: Any) -> None:
     with pytest.raises(ValidationFailed):
         _raise(elder, severity="apocalyptic")
     assert Alert.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_indicators_count_whole_seconds_to_acknowledge_exactly(elder: Any) -> None:
+    """An alert acknowledged 59 s after it was raised counts as 59 s, whatever its
+    microseconds (SQLite's julian-day arithmetic once made this one 58.99999, i.e. 58)."""
+    from silvercare.alerts.selectors import acknowledgement_facts
+
+    raised = dt.datetime(2026, 12, 2, 10, 0, 0, 39880, tzinfo=dt.UTC)
+    alert_id = _raise(elder, occurred_at=raised).alert_id
+    Alert.objects.filter(pk=alert_id).update(acknowledged_at=raised + dt.timedelta(seconds=59))
+    facts = acknowledgement_facts(
+        start=raised - dt.timedelta(hours=1), end=raised + dt.timedelta(hours=1)
+    )
+    assert facts[elder.region_id]["ack_seconds"] == {59: 1}
+    assert facts[elder.region_id]["acknowledged_in_time"] == 1
