@@ -181,59 +181,48 @@ def test_sos_through_the_broker_opens_an_alert(running: dict[str, Any]) -> None:
     client.loop_stop()
 
 
-def test_raw_publisher_of_the_simulator_goes_through(running: dict[str, Any]) -> None:
-    """The benchmarks' publisher (raw socket, QoS 1, pipelined): every message arrives once."""
+def _send_steps(running: dict[str, Any], ids: range, prefix: str) -> None:
+    """Steps readings from W-0001 through the raw publisher (raw socket, QoS 1, pipelined),
+    every one acknowledged by the broker."""
     from silvercare.monitoring.wire import RawPublisher, packets_for
 
-    port = running["ingest"].target.port
     publisher = RawPublisher(
-        "127.0.0.1", port, client_id="raw-1", username="W-0001", password=running["secret"]
+        "127.0.0.1",
+        running["ingest"].target.port,
+        client_id=f"raw-{prefix}",
+        username="W-0001",
+        password=running["secret"],
     )
     now = dt.datetime.now(dt.UTC).isoformat()
     items = [
         (
             "silvercare/v1/W-0001/steps",
-            json.dumps({"kind": "steps", "id": f"r{i}", "ts": now, "count": i}).encode(),
+            json.dumps({"kind": "steps", "id": f"{prefix}{i}", "ts": now, "count": i}).encode(),
         )
-        for i in range(200)
+        for i in ids
     ]
     publisher.publish_many(packets_for(items))
     assert publisher.wait_acked(10)
     publisher.close()
+
+
+def test_raw_publisher_of_the_simulator_goes_through(running: dict[str, Any]) -> None:
+    """The benchmarks' publisher: every message arrives once."""
+    _send_steps(running, range(200), "r")
     assert _until(lambda: Reading.objects.filter(kind="steps").count() == 200)
 
 
 def test_the_worker_reconnects_after_the_broker_restarts(running: dict[str, Any]) -> None:
     """The bulk lane's session is persistent: after a broker restart the worker connects
     again by itself, and readings published once the broker is back are stored once."""
-    from silvercare.monitoring.wire import RawPublisher, packets_for
-
     ingest = running["ingest"]
-    port = ingest.target.port
-
-    def send(ids: range) -> None:
-        publisher = RawPublisher(
-            "127.0.0.1", port, client_id="raw-r", username="W-0001", password=running["secret"]
-        )
-        now = dt.datetime.now(dt.UTC).isoformat()
-        body = [
-            (
-                "silvercare/v1/W-0001/steps",
-                json.dumps({"kind": "steps", "id": f"b{i}", "ts": now, "count": i}).encode(),
-            )
-            for i in ids
-        ]
-        publisher.publish_many(packets_for(body))
-        assert publisher.wait_acked(10)
-        publisher.close()
-
-    send(range(50))
+    _send_steps(running, range(50), "b")
     assert _until(lambda: Reading.objects.filter(kind="steps").count() == 50)
     first = ingest.client.generation
     running["broker"].stop()
     running["broker"].start()
     assert _until(lambda: ingest.client.generation > first and ingest.subscribed.is_set(), 40)
-    send(range(50, 120))
+    _send_steps(running, range(50, 120), "b")
     assert _until(lambda: Reading.objects.filter(kind="steps").count() == 120)
     time.sleep(0.5)
     assert Reading.objects.filter(kind="steps").count() == 120
